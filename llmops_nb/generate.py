@@ -12,7 +12,7 @@ from .models import load_model, LoadedModel
 from .store import Store, default_store
 
 # %% auto #0
-__all__ = ['Generation', 'GenParams', 'render_prompt', 'auto_batch_size', 'generate']
+__all__ = ['Generation', 'GenParams', 'render_prompt', 'auto_batch_size', 'params_json', 'generate']
 
 # %% ../nbs/03_generate.ipynb #6b3c736a
 @dataclass
@@ -167,12 +167,18 @@ def _eos_ids(lm):
     ids |= set(e if isinstance(e, (list, tuple)) else [e])
     return {i for i in ids if i is not None}
 
+def params_json(params: GenParams, **extra) -> str:
+    "The JSON stored in `calls.params` for `params`."
+    return json.dumps(dict(max_new_tokens=params.max_new_tokens, temperature=params.temperature, top_p=params.top_p,
+                           top_k=params.top_k, seed=params.seed, stop=list(params.stop), **extra))
+
 def _record(store, lm, gens, texts, params, prompt_version_id, run_id):
+    "Write one `calls` row per generation in one transaction; sets each `call_id`."
     if store is False: return
-    p = json.dumps(dict(max_new_tokens=params.max_new_tokens, temperature=params.temperature, top_p=params.top_p,
-                        top_k=params.top_k, seed=params.seed, stop=list(params.stop), dtype=str(lm.dtype).replace("torch.", "")))
+    p = params_json(params, dtype=str(getattr(lm, "dtype", "")).replace("torch.", ""))
     now = time.time()
-    rows = [dict(ts=now, model=lm.name, model_fp=lm.fingerprint, backend="transformers", prompt_hash=sha256_text(t), prompt=t,
+    rows = [dict(ts=now, model=lm.name, model_fp=lm.fingerprint, backend=getattr(lm, "backend", "transformers"),
+                 prompt_hash=sha256_text(t), prompt=t,
                  output=g.text, params=p, tokens_in=g.tokens_in, tokens_out=g.tokens_out, latency=g.latency, ttft=g.ttft,
                  finish_reason=g.finish_reason, error=g.error, prompt_version_id=prompt_version_id, run_id=run_id)
             for g, t in zip(gens, texts)]
@@ -226,11 +232,18 @@ def generate(model, prompts, *, max_new_tokens: int = 128, temperature: float = 
     check(stream is None or callable(stream), f"stream={stream!r} must be a callable(index, text) or None")
     check(store is None or store is False or isinstance(store, Store), f"store={store!r} must be a Store, None (the default store) or False (no record)")
     lm = load_model(model, **load_kw)
+    store = default_store() if store is None else store
+    if hasattr(lm, "complete"): return _generate_remote(lm, prompts, params, stream, system, stop_token, store, prompt_version_id, run_id)
     texts = [render_prompt(lm, p, system) for p in prompts]
     ids = _encode(lm, texts, params, truncate)
-    store = default_store() if store is None else store
     gens = [None] * len(prompts)
     for idx, batch in _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_progress):
         for i, g in zip(idx, batch): gens[i] = g
         _record(store, lm, batch, [texts[i] for i in idx], params, prompt_version_id, run_id)
+    return gens
+
+# %% ../nbs/03_generate.ipynb #f13c432d
+def _generate_remote(rm, prompts, params, stream, system, stop_token, store, prompt_version_id, run_id) -> list:
+    gens = rm.complete(prompts, params, stream=stream, stop_token=stop_token, system=system)
+    _record(store, rm, gens, [rm.prompt_text(p, system) for p in prompts], params, prompt_version_id, run_id)
     return gens

@@ -255,7 +255,10 @@ _LOADED, _LOAD_LOCK = {}, threading.Lock()
 
 def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote_code: bool = False, reuse: bool = True) -> LoadedModel:
     "Load `name_or_path` (registered name, folder, .gguf file or Hub id) with optional PEFT `adapter`, on `device` in `dtype`."
-    if isinstance(name_or_path, LoadedModel): return name_or_path
+    if isinstance(name_or_path, LoadedModel) or hasattr(name_or_path, "complete"): return name_or_path
+    if isinstance(name_or_path, str) and name_or_path.startswith("openai:"):
+        check(adapter is None, f"an adapter cannot be applied to the remote model {name_or_path!r}; load the adapter on the server")
+        return importlib.import_module("llmops_nb.remote").OpenAIModel.from_spec(name_or_path)
     device = resolve_device(device); dt = resolve_dtype(dtype, device)
     path, spec, fp, hub = _resolve(name_or_path)
     if adapter is not None:

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from .core import get_config, redact_url, InputError, SetupError, check
 
 # %% auto #0
-__all__ = ['metadata', 'MIGRATIONS', 'schema_table', 'calls_table', 'migration', 'Store', 'default_store']
+__all__ = ['metadata', 'MIGRATIONS', 'schema_table', 'calls_table', 'runs_table', 'ratings_table', 'migration', 'Store',
+           'default_store']
 
 # %% ../nbs/01_store.ipynb #c193192a
 metadata = sa.MetaData()
@@ -52,6 +53,36 @@ calls_table = sa.Table("calls", metadata,
 def _m0001(conn): calls_table.create(conn, checkfirst=True)
 
 # %% ../nbs/01_store.ipynb #24b6d8f0
+runs_table = sa.Table("runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(40), nullable=False, index=True),     # 'comparison', 'golden', 'profile', 'job', ...
+    sa.Column("name", sa.String(300)),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("status", sa.String(20)),                               # 'running', 'done', 'failed', 'stopped'
+    sa.Column("config", sa.Text),                                     # JSON: models, params, metrics, ...
+    sa.Column("summary", sa.Text),                                    # JSON: results
+    sa.Column("dataset_id", sa.Integer),
+    sa.Column("prompt_version_id", sa.Integer),
+    sa.Column("error", sa.Text))
+
+ratings_table = sa.Table("ratings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ts", sa.Float, nullable=False),
+    sa.Column("schema", sa.String(40), nullable=False),               # 'scale', 'thumbs', 'pairwise', 'correction', 'judge'
+    sa.Column("value", sa.Text, nullable=False),                      # JSON value: 4, "up", "A", "B", "tie", corrected text
+    sa.Column("annotator", sa.String(200), nullable=False),
+    sa.Column("call_id", sa.Integer, index=True),                     # the rated output (pairwise: output A)
+    sa.Column("other_call_id", sa.Integer),                           # pairwise: output B
+    sa.Column("run_id", sa.Integer, index=True),
+    sa.Column("item", sa.String(300)),                                # the run item rated (e.g. prompt index)
+    sa.Column("comment", sa.Text),
+    sa.Column("supersedes", sa.Integer))
+
+@migration("0002_runs_ratings")
+def _m0002(conn):
+    runs_table.create(conn, checkfirst=True); ratings_table.create(conn, checkfirst=True)
+
+# %% ../nbs/01_store.ipynb #f0e7644b
 def _sqlite_setup(engine):
     "WAL, a busy timeout and explicit `BEGIN IMMEDIATE` for writers, so several processes can write at once."
     @sa.event.listens_for(engine, "connect")
@@ -67,7 +98,7 @@ def _sqlite_setup(engine):
     def _begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
-# %% ../nbs/01_store.ipynb #4ff8921b
+# %% ../nbs/01_store.ipynb #da522ac2
 class Store:
     "The llmops_nb database at SQLAlchemy `url` (default: `LLMOPS_DB_URL` or a SQLite file under `LLMOPS_HOME`)."
     def __init__(self, url: str = None, migrate: bool = True):
@@ -92,7 +123,7 @@ class Store:
 
     def __repr__(self): return f"Store({redact_url(self.url)!r})"
 
-# %% ../nbs/01_store.ipynb #da522ac2
+# %% ../nbs/01_store.ipynb #4bb2b391
 from fastcore.basics import patch
 
 @patch
@@ -109,7 +140,7 @@ def read(self: Store):
     "A connection for reading."
     with self.engine.connect() as conn: yield conn
 
-# %% ../nbs/01_store.ipynb #4bb2b391
+# %% ../nbs/01_store.ipynb #0afe7681
 @patch
 def migrate(self: Store):
     "Apply registered migrations this database lacks; returns the ids applied."
@@ -134,7 +165,7 @@ def version(self: Store) -> int:
     "Schema version: the number of migrations applied to this database."
     with self.read() as conn: return conn.execute(sa.select(sa.func.count()).select_from(schema_table)).scalar()
 
-# %% ../nbs/01_store.ipynb #ec4d7653
+# %% ../nbs/01_store.ipynb #2ee9bba2
 @patch
 def table(self: Store, name: str) -> sa.Table:
     "The `sa.Table` called `name`, migrating first if a new layer registered it since."
@@ -162,7 +193,7 @@ def insert(self: Store, name: str, rows) -> list:
             return [conn.execute(t.insert().values(**r)).inserted_primary_key[0] for r in rows]
         return [r[0] for r in conn.execute(t.insert().returning(pk, sort_by_parameter_order=True), rows)]
 
-# %% ../nbs/01_store.ipynb #2ee9bba2
+# %% ../nbs/01_store.ipynb #6f257aa4
 @patch
 def count(self: Store, name: str, **where) -> int:
     "Number of rows in table `name` whose columns equal the `where` values."
@@ -190,7 +221,7 @@ def frame(self: Store, name: str, limit: int = None, **where):
     t = self.table(name)
     return pd.DataFrame(self.rows(name, limit=limit, **where), columns=list(t.c.keys()))
 
-# %% ../nbs/01_store.ipynb #0ae88f9f
+# %% ../nbs/01_store.ipynb #978564b5
 @patch
 def _repr_markdown_(self: Store):
     lines = [f"**Store** `{redact_url(self.url)}` — schema version {self.version}", "", "| table | rows |", "|---|---|"]
@@ -198,7 +229,7 @@ def _repr_markdown_(self: Store):
         if name != "llmops_schema": lines.append(f"| {name} | {self.count(name)} |")
     return "\n".join(lines)
 
-# %% ../nbs/01_store.ipynb #d43275c5
+# %% ../nbs/01_store.ipynb #e3ccb0eb
 _STORES, _LOCK = {}, threading.Lock()
 
 def default_store() -> Store:
