@@ -1,0 +1,96 @@
+"""Benchmark the batched engine against a per-prompt transformers pipeline, in one run.
+
+32 varied chat prompts x 64 new tokens on smollm2-135m-instruct.
+Baseline: pipeline("text-generation") with its defaults, called once per prompt.
+Also: the machine's compute bound (bf16 2048^3 matmul FLOP/s / (2 x parameters)),
+single-prompt tok/s (beside llama.cpp on the same GGUF when llama-cpp-python is installed),
+and cold/warm load times. Prints ratios; absolute times on shared machines are noisy.
+"""
+import os, sys, time, tempfile, statistics, importlib.util, warnings
+os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROGRESS", "0")
+warnings.filterwarnings("ignore")
+import torch
+from llmops_nb.models import load_model, MODELS
+from llmops_nb.generate import generate
+
+TOPICS = ["cats", "the Roman empire", "photosynthesis", "jazz", "volcanoes", "chess openings", "bread baking", "black holes",
+          "the French revolution", "honey bees", "solar panels", "origami", "the Nile", "vaccines", "glaciers", "haiku"]
+FORMS = ["Explain {} to a ten-year-old.", "Write a short poem about {}.", "Give three surprising facts about {}.",
+         "Summarise the history of {} in two sentences."]
+PROMPTS = [FORMS[i % 4].format(TOPICS[i % 16]) + (" Be detailed." if i % 3 == 0 else "") for i in range(32)]
+N_NEW = 64
+
+def compute_bound(n_params):
+    a = torch.randn(2048, 2048, dtype=torch.bfloat16); b = torch.randn(2048, 2048, dtype=torch.bfloat16)
+    for _ in range(3): a @ b
+    ts = []
+    for _ in range(10):
+        t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
+    flops = 2 * 2048 ** 3 / statistics.median(ts)
+    return flops, flops / (2 * n_params)
+
+def cold_warm_load():
+    with tempfile.TemporaryDirectory() as c:
+        old = os.environ.get("LLMOPS_CACHE"); os.environ["LLMOPS_CACHE"] = c
+        t = time.perf_counter(); load_model("smollm2-135m-instruct", reuse=False); cold = time.perf_counter() - t
+        t = time.perf_counter(); load_model("smollm2-135m-instruct", reuse=False); warm = time.perf_counter() - t
+        if old is None: del os.environ["LLMOPS_CACHE"]
+        else: os.environ["LLMOPS_CACHE"] = old
+    return cold, warm
+
+def baseline(path):
+    from transformers import pipeline, logging as hf_logging
+    hf_logging.set_verbosity_error()
+    pipe = pipeline("text-generation", model=str(path))
+    tok = pipe.tokenizer
+    pipe([{"role": "user", "content": "hi"}], max_new_tokens=4)  # warm-up
+    n, t = 0, time.perf_counter()
+    for p in PROMPTS:
+        out = pipe([{"role": "user", "content": p}], max_new_tokens=N_NEW)
+        n += len(tok(out[0]["generated_text"][-1]["content"], add_special_tokens=False)["input_ids"])
+    return n / (time.perf_counter() - t), n
+
+def ours(lm):
+    generate(lm, PROMPTS[:4], max_new_tokens=4, store=False)  # warm-up
+    t = time.perf_counter()
+    gs = generate(lm, PROMPTS, max_new_tokens=N_NEW, store=False)
+    el = time.perf_counter() - t
+    n = sum(g.tokens_out for g in gs)
+    return n / el, n, gs
+
+def single(lm):
+    ts = []
+    for p in PROMPTS[:3]:
+        g = generate(lm, [p], max_new_tokens=N_NEW, store=False)[0]
+        ts.append(g.tokens_out / g.latency)
+    return statistics.median(ts)
+
+def llama_cpp_single():
+    if importlib.util.find_spec("llama_cpp") is None: return None
+    from llama_cpp import Llama
+    gguf, _ = MODELS["smollm2-135m-instruct"].locate()
+    llm = Llama(model_path=str(gguf), n_ctx=2048, n_threads=os.cpu_count(), verbose=False)
+    ts = []
+    for p in PROMPTS[:3]:
+        t = time.perf_counter()
+        r = llm.create_chat_completion([{"role": "user", "content": p}], max_tokens=N_NEW, temperature=0)
+        ts.append(r["usage"]["completion_tokens"] / (time.perf_counter() - t))
+    return statistics.median(ts)
+
+if __name__ == "__main__":
+    torch.set_num_threads(os.cpu_count())
+    cold, warm = cold_warm_load()
+    lm = load_model("smollm2-135m-instruct")
+    flops, bound = compute_bound(lm.n_params)
+    tps, n, gs = ours(lm)
+    base_tps, base_n = baseline(lm.path)
+    one = single(lm)
+    lc = llama_cpp_single()
+    print(f"model: smollm2-135m-instruct, {lm.n_params/1e6:.1f}M params, engine dtype {str(lm.dtype).replace('torch.', '')}, {os.cpu_count()} cores")
+    print(f"load: cold (GGUF -> clean safetensors) {cold:.1f}s, warm {warm:.2f}s  -> {cold/warm:.0f}x faster warm")
+    print(f"compute bound: bf16 2048^3 matmul {flops/1e9:.0f} GFLOP/s -> {bound:.0f} tok/s")
+    print(f"baseline pipeline per prompt: {base_tps:.1f} tok/s ({base_n} tokens)")
+    print(f"llmops_nb generate (32 prompts, batched): {tps:.1f} tok/s ({n} tokens)")
+    print(f"RATIO vs pipeline baseline: {tps/base_tps:.1f}x (goal >= 20x)")
+    print(f"RATIO vs compute bound: {tps/bound:.2f} (goal >= 0.33)")
+    print(f"single prompt: {one:.1f} tok/s" + (f"; llama.cpp on the same GGUF: {lc:.1f} tok/s -> ratio {one/lc:.2f}" if lc else "; llama.cpp: llama-cpp-python not installed"))
