@@ -565,115 +565,124 @@ def _dup_summary(groups: np.ndarray):
     return first_of, int(dup.sum()), clusters
 
 # %% ../nbs/05_data.ipynb #313c6e19
-_M61 = np.uint64((1 << 59) - 1)
-
 def _shingles(words, ngram: int, seed: int):
-    "(row of each shingle, hash family 0, hash family 1) of the word n-grams of list array `words`, punctuation dropped."
+    "(row of each shingle, hashes of family 0 and 1) of the word n-grams of list array `words`, punctuation dropped; 32-bit, low memory."
     words = words.combine_chunks() if isinstance(words, pa.ChunkedArray) else words
     offs = _to_np(words.offsets).astype(np.int64)
-    flat = words.values if words.offset == 0 else pc.list_flatten(words)
-    offs = offs - offs[0]
+    flat = pc.list_flatten(words)
+    m = len(offs) - 1
     d = pc.dictionary_encode(flat)
     clean = pc.dictionary_encode(pc.replace_substring_regex(d.dictionary, r"[^\p{L}\p{N}]+", ""))
-    remap = _to_np(clean.indices).astype(np.int64)
+    remap = _to_np(clean.indices).astype(np.int32)
     empty = _to_np(pc.equal(pc.utf8_length(clean.dictionary), 0))
-    wid = remap[_to_np(d.indices).astype(np.int64)]
-    m = len(offs) - 1
-    row = np.repeat(np.arange(m), np.diff(offs))
+    wid = remap[_to_np(d.indices)]
+    del d, flat
     keep = ~empty[wid]
-    wid, row = wid[keep], row[keep]
-    cnt = np.bincount(row, minlength=m)
-    ends = np.cumsum(cnt)
-    rng = np.random.default_rng(seed)
-    T = rng.integers(0, np.iinfo(np.uint64).max, size=(2, ngram, len(clean.dictionary)), dtype=np.uint64, endpoint=True)
+    ck = np.r_[np.int32(0), np.cumsum(keep, dtype=np.int32)]
+    cnt = (ck[offs[1:]] - ck[offs[:-1]]).astype(np.int64); del ck
+    wid = wid[keep]; del keep
+    ends = np.cumsum(cnt); begins = ends - cnt
     L = len(wid)
-    pos = np.arange(L)
-    end_of = ends[row] if L else np.zeros(0, np.int64)
-    # an n-gram starts at i when i+n-1 is in the row; a row shorter than n gives one shingle of all its words
-    starts = (pos + ngram - 1 < end_of) | ((pos == end_of - cnt[row]) & (cnt[row] < ngram))
-    sp = np.flatnonzero(starts)
+    valid = np.ones(L, bool)
+    for k in range(1, ngram):                       # the last n-1 words of a row start no n-gram ...
+        pos = ends - k; valid[pos[pos >= begins]] = False
+    short = np.flatnonzero((cnt > 0) & (cnt < ngram))
+    valid[begins[short]] = True                     # ... but a row shorter than n gives one shingle of all its words
+    rows = np.repeat(np.arange(m, dtype=np.int32), cnt)[valid]
+    T = np.random.default_rng(seed).integers(0, 1 << 32, size=(2, ngram, len(clean.dictionary)), dtype=np.uint64).astype(np.uint32)
     hs = []
     for f in range(2):
-        h = np.zeros(len(sp), np.uint64)
-        for k in range(ngram):
-            idx = sp + k
-            ok = idx < end_of[sp]
-            h[ok] += T[f, k][wid[idx[ok]]]
-        hs.append(h)
-    return row[sp], hs[0], hs[1]
+        h = T[f, 0][wid]
+        for k in range(1, ngram): h[:L - k] += T[f, k][wid[k:]]
+        for k in range(1, ngram):                   # short rows: drop the words that belong to the next row
+            sel = short[cnt[short] <= k]
+            h[begins[sel]] -= T[f, k][wid[np.minimum(begins[sel] + k, L - 1)]] * (begins[sel] + k < L)
+        hs.append(h[valid]); del h
+    return rows, hs[0], hs[1]
 
 # %% ../nbs/05_data.ipynb #f802d8c0
+_EMPTY = np.uint32(0xFFFFFFFF)
+
 def _signature(rows, h, m: int, bins: int = 32) -> np.ndarray:
-    "One-permutation MinHash signature (m × bins) from shingle hashes `h` of `rows`, densified by rotation."
-    shift = np.uint64(64 - int(math.log2(bins)))
-    key = rows * bins + (h >> shift).astype(np.int64)
-    sig = np.full(m * bins, np.iinfo(np.uint64).max, np.uint64)
-    np.minimum.at(sig, key, h & _M61)
+    "One-permutation MinHash signature (m × bins, uint32) from shingle hashes `h` of `rows`, densified by rotation."
+    key = rows.astype(np.int32) * np.int32(bins) + (h >> np.uint32(32 - int(math.log2(bins)))).astype(np.int32)
+    sig = np.full(m * bins, _EMPTY, np.uint32)
+    np.minimum.at(sig, key, h); del key
     sig = sig.reshape(m, bins)
-    full = sig != np.iinfo(np.uint64).max
-    col = np.where(np.concatenate([full, full], 1), np.arange(2 * bins), 2 * bins)
-    nxt = np.minimum.accumulate(col[:, ::-1], axis=1)[:, ::-1][:, :bins]
+    full = sig != _EMPTY
     has = full.any(1)
-    nxt[~has] = np.arange(bins)
-    src = np.take_along_axis(np.concatenate([sig, sig], 1), nxt, 1)
-    dist = (nxt - np.arange(bins)).astype(np.uint64)
-    return np.where(full | ~has[:, None], sig, src + dist * np.uint64(0x9E3779B97F4A7C15))
+    col = np.where(np.concatenate([full, full], 1), np.arange(2 * bins, dtype=np.int8), np.int8(2 * bins))
+    nxt = np.minimum.accumulate(col[:, ::-1], axis=1)[:, ::-1][:, :bins]; del col
+    fill = ~full & has[:, None]
+    r, c = np.nonzero(fill)
+    src = nxt[r, c].astype(np.int64)
+    sig[r, c] = sig[r, src % bins] + (src - c).astype(np.uint32) * np.uint32(0x9E3779B1)
+    return sig
 
 # %% ../nbs/05_data.ipynb #13d4a781
 def _band_edges(sig: np.ndarray, valid: np.ndarray, r: int) -> np.ndarray:
-    "Candidate pairs (k × 2) of rows agreeing on some band of `r` bins of `sig` (star edges to each group's first row)."
+    "Candidate pairs (as codes a*m+b) of rows agreeing on some band of `r` bins of `sig` (star edges to each group's first row)."
     import pandas as pd
+    m = len(sig)
     C = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], np.uint64)
     rows = np.flatnonzero(valid)
     out = []
     for b in range(sig.shape[1] // r):
         key = np.zeros(len(rows), np.uint64)
-        for j in range(r): key = key * C[j] + sig[rows, b * r + j] + np.uint64(j + 1)
+        for j in range(r): key = key * C[j] + sig[rows, b * r + j].astype(np.uint64) + np.uint64(j + 1)
         codes, _ = pd.factorize(key)
         is_first = codes > np.maximum.accumulate(np.r_[-1, codes[:-1]])
         first_pos = np.flatnonzero(is_first)
         other = np.flatnonzero(~is_first)
-        out.append(np.stack([rows[first_pos[codes[other]]], rows[other]], 1))
-    e = np.concatenate(out) if out else np.zeros((0, 2), np.int64)
-    return np.unique(e, axis=0) if len(e) else e
+        out.append(rows[first_pos[codes[other]]].astype(np.int64) * m + rows[other])
+    return np.unique(np.concatenate(out)) if out else np.zeros(0, np.int64)
 
 # %% ../nbs/05_data.ipynb #4d75fbe4
-def _union_find(n_edges_pairs, n: int) -> np.ndarray:
-    "Component label of each of `n` nodes joined by `n_edges_pairs` (k × 2)."
-    parent = np.arange(n)
+def _union_find(pairs, n: int) -> np.ndarray:
+    "Component label of each of `n` nodes joined by `pairs` (k × 2)."
+    parent = list(range(n))
     def find(x):
         while parent[x] != x: parent[x] = parent[parent[x]]; x = parent[x]
         return x
-    for a, b in n_edges_pairs:
+    for a, b in pairs:
         ra, rb = find(a), find(b)
         if ra != rb: parent[max(ra, rb)] = min(ra, rb)
-    return np.array([find(i) for i in range(n)]) if n else parent
+    return np.array([find(i) for i in range(n)], dtype=np.int64)
 
+def _jaccard_exact(cand, rows, h0, m):
+    "Exact Jaccard similarity of the shingle sets of each candidate pair (k × 2)."
+    starts = np.r_[0, np.cumsum(np.bincount(rows, minlength=m))]
+    sets = {}
+    def S(i):
+        s = sets.get(i)
+        if s is None: s = sets[i] = set(h0[starts[i]:starts[i + 1]].tolist())
+        return s
+    return np.array([len(S(a) & S(b)) / max(1, len(S(a) | S(b))) for a, b in cand.tolist()])
+
+# %% ../nbs/05_data.ipynb #9901f7f1
 def near_duplicate_clusters(words, threshold: float = 0.7, ngram: int = 2, bins: int = 32, r: int = 4, seed: int = 0,
                             stop: StopToken = None) -> tuple:
     "(cluster id per row or -1, clusters as row lists, verified pairs with Jaccard) for list array `words` by MinHash LSH."
     m = len(words)
     rows, h0, h1 = _shingles(words, ngram, seed)
     sigs = [_signature(rows, h, m, bins) for h in (h0, h1)]
+    del h1
     if stop is not None: stop.raise_if_stopped()
     valid = np.bincount(rows, minlength=m) > 0
-    cand = np.concatenate([_band_edges(s, valid, r) for s in sigs])
-    cand = np.unique(cand, axis=0) if len(cand) else np.zeros((0, 2), np.int64)
-    starts = np.r_[0, np.cumsum(np.bincount(rows, minlength=m))]
-    sets = {}
-    def S(i):
-        if i not in sets: sets[i] = set(h0[starts[i]:starts[i + 1]].tolist())
-        return sets[i]
-    sims = np.array([len(S(a) & S(b)) / max(1, len(S(a) | S(b))) for a, b in cand.tolist()])
-    keep = sims >= threshold if len(cand) else np.zeros(0, bool)
+    codes = np.unique(np.concatenate([_band_edges(s, valid, r) for s in sigs]))
+    cand = np.c_[codes // m, codes % m] if len(codes) else np.zeros((0, 2), np.int64)
+    if stop is not None: stop.raise_if_stopped()
+    est = np.concatenate([np.mean(np.concatenate([s[cand[i:i + 200_000, 0]] == s[cand[i:i + 200_000, 1]] for s in sigs], 1), 1)
+                          for i in range(0, len(cand), 200_000)]) if len(cand) else np.zeros(0)
+    cand = cand[est >= threshold - 0.2]             # signatures estimate the similarity; 0.2 is > 3 standard errors
+    sims = _jaccard_exact(cand, rows, h0, m) if len(cand) else np.zeros(0)
+    keep = sims >= threshold
     pairs, sims = cand[keep], sims[keep]
     cluster = np.full(m, -1, np.int64)
     if len(pairs):
         nodes = np.unique(pairs)
-        pos = {v: i for i, v in enumerate(nodes.tolist())}
-        lab = _union_find([(pos[a], pos[b]) for a, b in pairs.tolist()], len(nodes))
-        _, cid = np.unique(lab, return_inverse=True)
-        cluster[nodes] = cid
+        lab = _union_find(np.searchsorted(nodes, pairs).tolist(), len(nodes))
+        cluster[nodes] = np.unique(lab, return_inverse=True)[1]
     members = {}
     for i in np.flatnonzero(cluster >= 0).tolist(): members.setdefault(int(cluster[i]), []).append(i)
     clusters = sorted(members.values(), key=lambda c: (-len(c), c[0]))
@@ -682,7 +691,7 @@ def near_duplicate_clusters(words, threshold: float = 0.7, ngram: int = 2, bins:
     cluster = np.where(cluster >= 0, relabel[cluster], -1)
     return cluster, clusters, np.c_[pairs, sims] if len(pairs) else np.zeros((0, 3))
 
-# %% ../nbs/05_data.ipynb #7b707f65
+# %% ../nbs/05_data.ipynb #37d5ba3d
 PII_PATTERNS = {
     "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
     "phone": r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\b\d{3})[ .-]?\d{3}[ .-]?\d{4}\b",
@@ -698,7 +707,7 @@ def luhn_ok(number: str) -> bool:
     s = sum(d[-1::-2]) + sum(sum(divmod(2 * x, 10)) for x in d[-2::-2])
     return s % 10 == 0
 
-# %% ../nbs/05_data.ipynb #470b9064
+# %% ../nbs/05_data.ipynb #4ffdc9e9
 def mask(kind: str, s: str) -> str:
     "PII match `s` of `kind` masked for display: keep an email's domain, a number's last digits, a key's first 4 characters."
     if kind == "email":
@@ -713,7 +722,7 @@ def mask_all(text: str) -> str:
         text = _PII_RE[k].sub(lambda m: mask(k, m.group()) if k != "card" or luhn_ok(m.group()) else m.group(), text)
     return text
 
-# %% ../nbs/05_data.ipynb #649cdeb5
+# %% ../nbs/05_data.ipynb #302a56f5
 def find_pii(arr, examples: int = 3, context: int = 40) -> tuple:
     "({kind: {'rows', 'matches', 'examples'}}, {kind: bool mask of rows}) for arrow strings `arr`; examples are masked."
     arr = pc.fill_null(arr, "")
@@ -735,7 +744,7 @@ def find_pii(arr, examples: int = 3, context: int = 40) -> tuple:
                 f["examples"].append(dict(row=i, match=mask(k, ms[0].group()), snippet=("…" if a else "") + mask_all(s[a:b]) + ("…" if b < len(s) else "")))
     return found, flags
 
-# %% ../nbs/05_data.ipynb #2f0d13cb
+# %% ../nbs/05_data.ipynb #f2a193f3
 def _data_buffer(arr):
     "(offsets, bytes) numpy views of arrow string array `arr`."
     arr = arr.cast(pa.large_string()) if pa.types.is_string(arr.type) else arr
@@ -765,7 +774,7 @@ def repeated_runs(arr, min_run: int = 20) -> np.ndarray:
             if min(b + 1, o[r + 1] - 1) - max(a, o[r]) + 1 >= min_run: out[r] = True
     return out
 
-# %% ../nbs/05_data.ipynb #ea433b2c
+# %% ../nbs/05_data.ipynb #78d6b81f
 _NONPRINT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x{200b}-\x{200f}\x{feff}\x{fffd}]"
 
 def length_outliers(lengths: np.ndarray, ok: np.ndarray, z: float = 3.5) -> tuple:
@@ -778,7 +787,7 @@ def length_outliers(lengths: np.ndarray, ok: np.ndarray, z: float = 3.5) -> tupl
     else: short, long = (ll - med) / mad < -z, (ll - med) / mad > z
     return short & ok, long & ok
 
-# %% ../nbs/05_data.ipynb #d10e130f
+# %% ../nbs/05_data.ipynb #d87e6acf
 def _stats(x: np.ndarray) -> dict:
     "min, mean, median, p95 and max of `x` (Nones when empty)."
     if not len(x): return dict(min=None, mean=None, median=None, p95=None, max=None)
@@ -794,7 +803,7 @@ def _hist(x: np.ndarray, bins: int = 40) -> dict:
     counts, _ = np.histogram(x, edges)
     return dict(edges=edges.tolist(), counts=counts.tolist())
 
-# %% ../nbs/05_data.ipynb #09e2ea90
+# %% ../nbs/05_data.ipynb #fc31479e
 @dataclass
 class Profile:
     "What `profile` found: counts, length statistics and histograms, duplicates, outliers, PII; per-row arrays in `arrays`."
@@ -828,7 +837,7 @@ class Profile:
         d["histograms"] = self.hists
         return d
 
-# %% ../nbs/05_data.ipynb #fc31479e
+# %% ../nbs/05_data.ipynb #51957b0f
 @patch
 def _repr_markdown_(self: Profile) -> str:
     pct = lambda k: f"{k:,} ({100 * k / max(1, self.rows):.1f}%)"
@@ -850,7 +859,7 @@ def _repr_markdown_(self: Profile) -> str:
         L += ["", "| PII | row | example (masked) |", "|---|---|---|"] + [f"| {k} | {e['row']} | {_md(e['snippet'])} |" for k, e in ex]
     return "\n".join(L)
 
-# %% ../nbs/05_data.ipynb #51957b0f
+# %% ../nbs/05_data.ipynb #4fad9d24
 def _step(name, timings, bar, stop):
     "Context manager timing one profiling step, advancing the bar and honouring `stop`."
     class _S:
@@ -861,7 +870,7 @@ def _step(name, timings, bar, stop):
             timings[name] = round(time.perf_counter() - s.t, 3); bar.update(1)
     return _S()
 
-# %% ../nbs/05_data.ipynb #18929372
+# %% ../nbs/05_data.ipynb #45359e93
 def profile(data, text: str = None, label: str = None, model=None, context_length: int = None, near_threshold: float = 0.7,
             ngram: int = 2, near: bool = True, pii_examples: int = 3, stop: StopToken = None, **load_opts) -> Profile:
     "Profile `data` (anything `load_data` takes): lengths, tokens with `model`'s tokenizer, `label` balance, duplicates, outliers, PII."
@@ -928,7 +937,7 @@ def profile(data, text: str = None, label: str = None, model=None, context_lengt
                    outliers=dict(short=int(short.sum()), long=int(long.sum()), repeated=int(rep.sum()), nonprintable=int(nonprint.sum())),
                    pii=pii, hists=hists, arrays=arrays, timings=T, params=dict(near_threshold=near_threshold, ngram=ngram))
 
-# %% ../nbs/05_data.ipynb #0073524a
+# %% ../nbs/05_data.ipynb #7e2f2270
 @patch
 def figure(self: Profile, kind: str = "chars"):
     "Plotly bar chart of a pre-binned length histogram (`kind`: chars, words, tokens) or of the `labels`."
@@ -945,7 +954,7 @@ def figure(self: Profile, kind: str = "chars"):
         fig.add_vline(x=self.tokens["context_length"], line_dash="dash", annotation_text="context")
     return fig.update_layout(title=f"{kind} per row", height=300, margin=dict(t=40, b=30), bargap=0)
 
-# %% ../nbs/05_data.ipynb #667476bd
+# %% ../nbs/05_data.ipynb #c849af46
 class _ArgError(Exception): pass
 
 class _Parser(argparse.ArgumentParser):
