@@ -13,7 +13,7 @@ from .core import InputError, check, lazy, StopToken
 from .data import Data, load_data, profile as _profile, Profile, _to_np
 
 # %% auto #0
-__all__ = ['FLAGS', 'DataExplorer', 'pd_scores', 'pca2', 'pd_factorize']
+__all__ = ['FLAGS', 'DataExplorer', 'pd_scores', 'pca2', 'pd_factorize', 'DataExplorerView']
 
 # %% ../nbs/10_data_explorer.ipynb #232ee302
 FLAGS = ("exact_dup", "near_cluster", "pii", "outlier", "empty", "missing")
@@ -294,3 +294,126 @@ def _repr_markdown_(self: DataExplorer) -> str:
     f = ", ".join(f"{_md(k)} = {_md(v)}" for k, v in self.filters.items()) or "none"
     s = f"; search `{_md(self.query)}`" if self.query else ("; semantic search" if self.semantic is not None else "")
     return f"**DataExplorer** — {_md(self.data.source)}: {self.status()}; filters: {f}{s}"
+
+# %% ../nbs/10_data_explorer.ipynb #0ea795c3
+class DataExplorerView:
+    "ipywidgets view of a `DataExplorer` (made from `data` and options when it is not one); `.widget` is the root."
+    def __init__(self, explorer, **kw):
+        W = lazy("ipywidgets")
+        self.ex = explorer if isinstance(explorer, DataExplorer) else DataExplorer(explorer, **kw)
+        self.q = W.Text(placeholder="substring or regex", description="Search")
+        self.regex = W.Checkbox(description="regex", value=False, indent=False)
+        self.search_btn = W.Button(description="Search")
+        self.sem = W.Text(placeholder="meaning to look for", description="Semantic")
+        self.sem_btn = W.Button(description="Semantic search")
+        cols = self.ex.data.columns + list(_LENGTHS[:2]) + list(FLAGS)
+        self.fcol = W.Dropdown(options=cols, description="Filter")
+        self.fval = W.Text(placeholder="value, a,b,c or low..high (flags: true/false)")
+        self.fadd = W.Button(description="Add filter"); self.fclear = W.Button(description="Clear all")
+        self.prev = W.Button(description="◀"); self.next = W.Button(description="▶")
+        self.sel_page = W.Button(description="Select page"); self.sel_all = W.Button(description="Select matching")
+        self.sel_clear = W.Button(description="Clear selection")
+        self.path = W.Text(placeholder="subset.jsonl / .csv / .parquet", description="Export")
+        self.export_btn = W.Button(description="Export selection")
+        self.table, self.status = W.HTML(), W.HTML()
+        self.tabs = W.Tab(children=[W.VBox([W.HBox([self.q, self.regex, self.search_btn]), W.HBox([self.sem, self.sem_btn]),
+                                            W.HBox([self.fcol, self.fval, self.fadd, self.fclear]), W.HBox([self.prev, self.next, self.sel_page, self.sel_all, self.sel_clear]),
+                                            W.HBox([self.path, self.export_btn]), self.status, self.table]),
+                                    W.VBox(), W.VBox(), W.VBox(), W.VBox()])
+        for i, t in enumerate(["Table", "Charts", "Duplicates", "PII", "Map"]): self.tabs.set_title(i, t)
+        self.widget = self.tabs
+        self._wire(); self.redraw()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+# %% ../nbs/10_data_explorer.ipynb #5e425bb3
+@patch
+def _wire(self: DataExplorerView):
+    on = lambda b, f: b.on_click(lambda _: self._do(f))
+    on(self.search_btn, lambda: self.ex.search(self.q.value or None, regex=self.regex.value))
+    on(self.sem_btn, lambda: self.ex.semantic_search(self.sem.value))
+    on(self.fadd, lambda: self.ex.set_filter(self.fcol.value, _parse_value(self.fval.value, self.fcol.value, self.ex)))
+    on(self.fclear, self.ex.clear_filters)
+    on(self.prev, lambda: self.ex.goto(self.ex.page - 1)); on(self.next, lambda: self.ex.goto(self.ex.page + 1))
+    on(self.sel_page, lambda: self.ex.select(page=True)); on(self.sel_all, lambda: self.ex.select(matching=True))
+    on(self.sel_clear, lambda: self.ex.unselect())
+    on(self.export_btn, lambda: setattr(self, "_msg", f"wrote {self.ex.export(self.path.value)}"))
+    self.tabs.observe(lambda ch: self._do(lambda: self._open_tab(ch["new"])), names="selected_index")
+
+@patch
+def _do(self: DataExplorerView, f):
+    "Run `f`, then redraw; an error goes to the status line instead of a traceback."
+    self._msg = None
+    try: f(); err = None
+    except (InputError, ValueError) as e: err = str(e)
+    self.redraw(err)
+
+@patch
+def redraw(self: DataExplorerView, err: str = None):
+    "Redraw the table page and the status line."
+    self.table.value = self.ex.page_html()
+    msg = err or getattr(self, "_msg", None) or ""
+    color = "#b00" if err else "#555"
+    self.status.value = f"<span style='color:{color}'>{html.escape(self.ex.status())}{' · ' + html.escape(msg) if msg else ''}</span>"
+
+# %% ../nbs/10_data_explorer.ipynb #771057ee
+def _parse_value(s: str, column: str, ex: DataExplorer):
+    "A filter value typed as text: 'low..high' range, 'a,b,c' list, true/false for flags, else the value in the column's type."
+    s = s.strip()
+    if column in FLAGS: return s.lower() not in ("false", "0", "no", "n")
+    t = ex.data.table.schema.field(column).type if column in ex.data.columns else pa.int64()
+    conv = (lambda v: int(v)) if pa.types.is_integer(t) else (lambda v: float(v)) if pa.types.is_floating(t) else (lambda v: v)
+    try:
+        if ".." in s:
+            lo, hi = s.split("..", 1); return (conv(lo) if lo.strip() else None, conv(hi) if hi.strip() else None)
+        if "," in s: return [conv(v.strip()) for v in s.split(",")]
+        return conv(s)
+    except ValueError: raise InputError(f"{s!r} is not a {t} value for column {column!r}") from None
+
+# %% ../nbs/10_data_explorer.ipynb #fe9879db
+@patch
+def _open_tab(self: DataExplorerView, i: int):
+    "Build a profile tab the first time it is opened."
+    W, go = lazy("ipywidgets"), lazy("plotly.graph_objects")
+    box = self.tabs.children[i]
+    if i == 0 or box.children: return
+    p = self.ex.profile
+    if i == 1:
+        figs = [go.FigureWidget(self.ex.histogram(k)) for k in p.hists]
+        if p.labels: figs.append(go.FigureWidget(self.ex.histogram("labels")))
+        box.children = [W.HTML(f"<b>{p.rows:,}</b> rows · {p.missing:,} missing · {p.empty:,} empty")] + figs
+    elif i == 2:
+        self.kind = W.ToggleButtons(options=["exact", "near"], value="exact")
+        self.cluster = W.Dropdown(description="Cluster"); self.cluster_html = W.HTML()
+        def refill(*_):
+            cl = self.ex.clusters(self.kind.value)
+            self.cluster.options = [(f"#{j}: {len(c)} rows", j) for j, c in enumerate(cl[:500])]
+            self.cluster.value = 0 if cl else None
+            show()
+        def show(*_):
+            self.cluster_html.value = "" if self.cluster.value is None else _frame_html(self.ex.cluster_rows(self.kind.value, self.cluster.value))
+        self.kind.observe(refill, names="value"); self.cluster.observe(show, names="value")
+        box.children = [W.HTML(f"{p.exact_duplicates:,} exact and {p.near_duplicates:,} near duplicate rows"), self.kind, self.cluster, self.cluster_html]
+        refill()
+    elif i == 3: box.children = [W.HTML(_frame_html(self.ex.pii_findings()))]
+    elif i == 4:
+        self.map_btn = W.Button(description="Compute map"); self.map_n = W.IntText(value=5000, description="Points")
+        self.map_box = W.VBox()
+        self.map_btn.on_click(lambda _: self._do(self._draw_map))
+        box.children = [W.HBox([self.map_n, self.map_btn]), self.map_box]
+
+def _frame_html(df) -> str:
+    "A small DataFrame as an HTML table with every value escaped."
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ["row"] + list(df.columns))
+    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in [i] + list(r)) + "</tr>" for i, r in zip(df.index.tolist(), df.itertuples(index=False)))
+    return f"<table class='llmops-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+# %% ../nbs/10_data_explorer.ipynb #44390499
+@patch
+def _draw_map(self: DataExplorerView):
+    go = lazy("plotly.graph_objects")
+    self.map_fig = go.FigureWidget(self.ex.embedding_map(sample=self.map_n.value))
+    self.map_fig.data[0].on_selection(lambda trace, points, selector: self._do(lambda: self.ex.select([trace.customdata[i] for i in points.point_inds])))
+    self.map_box.children = [self.map_fig]
