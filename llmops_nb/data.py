@@ -78,6 +78,8 @@ def detect_shape(table, shape: str = None, text: str = None, fields: dict = None
         elif found["prompt"] and found["response"]: shape = "instruction"
         else: shape = "text"
     if shape == "text" and not found["text"]: found["text"] = _guess_text(table)
+    for f in _NEEDS[shape]:   # a column with the right name but the wrong type: take it, so the type check names the problem
+        if not found[f]: found[f] = _find(table.schema, _ALIASES[f], lambda t: True)
     missing = [f for f in _NEEDS[shape] if not found[f]]
     check(not missing, f"shape {shape!r} needs column(s) for {', '.join(missing)} but none was found; columns are: {cols}; "
                        f"pass text='column' or fields={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
@@ -937,7 +939,7 @@ def profile(data, text: str = None, label: str = None, model=None, context_lengt
                    outliers=dict(short=int(short.sum()), long=int(long.sum()), repeated=int(rep.sum()), nonprintable=int(nonprint.sum())),
                    pii=pii, hists=hists, arrays=arrays, timings=T, params=dict(near_threshold=near_threshold, ngram=ngram))
 
-# %% ../nbs/05_data.ipynb #7e2f2270
+# %% ../nbs/05_data.ipynb #667476bd
 @patch
 def figure(self: Profile, kind: str = "chars"):
     "Plotly bar chart of a pre-binned length histogram (`kind`: chars, words, tokens) or of the `labels`."
@@ -954,7 +956,7 @@ def figure(self: Profile, kind: str = "chars"):
         fig.add_vline(x=self.tokens["context_length"], line_dash="dash", annotation_text="context")
     return fig.update_layout(title=f"{kind} per row", height=300, margin=dict(t=40, b=30), bargap=0)
 
-# %% ../nbs/05_data.ipynb #c849af46
+# %% ../nbs/05_data.ipynb #b473a675
 class _ArgError(Exception): pass
 
 class _Parser(argparse.ArgumentParser):

@@ -196,7 +196,7 @@ def load(cls: VectorIndex, path) -> VectorIndex:
     check(ix.index.ntotal == meta["n"] == len(ix.vectors), f"saved index at {str(p)!r} is inconsistent ({ix.index.ntotal} vectors in faiss, {meta['n']} in meta.json); rebuild it")
     return ix
 
-# %% ../nbs/06_vectors.ipynb #df7b0cc3
+# %% ../nbs/06_vectors.ipynb #a12ce56f
 class Retriever:
     "Callable `query -> list[str]` of the `k` texts of `index` nearest to the query (at least `min_score` similar)."
     def __init__(self, index: VectorIndex, k: int = 3, min_score: float = None):
