@@ -86,7 +86,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--baseline-rows", type=int, default=20_000)
-    ap.add_argument("--embed-rows", type=int, default=2_000)
+    ap.add_argument("--embed-rows", type=int, default=1_000)
     ap.add_argument("--model", default="smollm2-135m-instruct")
     ap.add_argument("--no-embed", action="store_true")
     a = ap.parse_args()
@@ -125,16 +125,19 @@ def main():
     if a.no_embed: return
     from llmops_nb.vectors import embed, VectorIndex
     sub = texts[:a.embed_rows]
-    embed(sub[:64])  # load the model
-    t = time.perf_counter(); E = embed(sub); te = time.perf_counter() - t
-    rps = len(sub) / te
-    print(f"embedding (MiniLM-L6, batch 64, {os.cpu_count()} cores): {rps:.0f} rows/s on {len(sub):,} rows; extrapolated 100k rows: {1e5 / rps / 60:.1f} min")
+    for dt in ("fp32", "bf16"):
+        embed(sub[:64], dtype=dt)  # load the model
+        t = time.perf_counter(); Ed = embed(sub, dtype=dt); te = time.perf_counter() - t
+        if dt == "fp32": E = Ed
+        rps = len(sub) / te
+        print(f"embedding (MiniLM-L6 {dt}, batch 64, {os.cpu_count()} cores): {rps:.0f} rows/s measured on {len(sub):,} rows; "
+              f"extrapolated to 100k rows: {1e5 / rps / 60:.1f} min" + (f"; min cosine to fp32 {float((E * Ed).sum(1).min()):.5f}" if dt == "bf16" else ""))
     rng = np.random.default_rng(1)
     reps = int(np.ceil(100_000 / len(E)))
     V = np.tile(E, (reps, 1))[:100_000] + rng.normal(0, 0.05, (100_000, E.shape[1])).astype(np.float32)
     V /= np.linalg.norm(V, axis=1, keepdims=True)
     for kind in ("flat", "auto"):
-        ix = VectorIndex(V, kind=kind)
+        ix = VectorIndex(vectors=V, kind=kind)
         q = E[rng.integers(0, len(E), 200)]
         lat = []
         for v in q:
