@@ -12,7 +12,7 @@ import pyarrow as pa, pyarrow.compute as pc
 import sqlalchemy as sa
 from fastcore.basics import patch
 from .core import InputError, SetupError, check, lazy, progress, sha256_text, sha256_file, StopToken, Cancelled
-from .store import metadata, migration, default_store
+from .store import metadata, migration, default_store, MIGRATIONS
 
 # %% auto #0
 __all__ = ['SHAPES', 'FORMATS', 'datasets_table', 'PII_PATTERNS', 'detect_shape', 'Data', 'load_data', 'load_tokenizer',
@@ -379,7 +379,8 @@ def _read_source(source, format, encoding, on_bad_lines):
     return t, fmt, str(p), sha256_file(p), skipped
 
 # %% ../nbs/05_data.ipynb #79191f34
-datasets_table = sa.Table("datasets", metadata,
+def _datasets_table():
+    return sa.Table("datasets", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("ts", sa.Float, nullable=False),
     sa.Column("name", sa.String(300)),
@@ -391,8 +392,11 @@ datasets_table = sa.Table("datasets", metadata,
     sa.Column("fields", sa.Text),      # JSON: field -> column
     sa.Column("columns", sa.Text))     # JSON list of column names
 
-@migration("0100_datasets")
+
+# defined once per process even when this module is executed twice (a notebook and its exported module)
+datasets_table = metadata.tables["datasets"] if "datasets" in metadata.tables else _datasets_table()
 def _m0100(conn): datasets_table.create(conn, checkfirst=True)
+if "0100_datasets" not in MIGRATIONS: migration("0100_datasets")(_m0100)
 
 # %% ../nbs/05_data.ipynb #e03e32cf
 @patch
