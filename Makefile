@@ -50,8 +50,7 @@ test: sync nbtest nbtest-slow pytest
 
 # the documentation site, built without Quarto: nbdev's processed notebooks rendered by smalldocs into _proc/_docs
 docs: setup
-	$(VENV)/bin/nbdev_proc_nbs
-	$(VENV)/bin/smalldocs render -q _proc
+	$(PY) -c "from llmops_nb.docs import build_site; print(build_site())"
 
 bench: setup
 	for b in bench/*.py; do $(PY) $$b || exit 1; done

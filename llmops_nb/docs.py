@@ -8,7 +8,7 @@ import json, re
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['make_readme']
+__all__ = ['make_readme', 'build_site']
 
 # %% ../nbs/99_docs.ipynb #a79b1376
 def _cell_md(c) -> str:
@@ -28,3 +28,18 @@ def make_readme(nb="nbs/index.ipynb", dest="README.md") -> str:
     md = "<!-- generated from nbs/index.ipynb by llmops_nb.docs.make_readme: edit the notebook, not this file -->\n\n" + md
     Path(dest).write_text(md)
     return md
+
+# %% ../nbs/99_docs.ipynb #5d77bd3f
+def build_site(nbs="nbs", out="_proc") -> Path:
+    "Process the notebooks in `nbs` as `nbdev_docs` would and render the site with smalldocs; returns the site folder."
+    import subprocess, sys
+    from nbdev.quarto import refresh_quarto_yml, nbdev_sidebar
+    from nbdev.serve import proc_nbs
+    import nbdev.doclinks
+    refresh_quarto_yml()
+    nbdev.doclinks._build_modidx()
+    nbdev_sidebar.__wrapped__(path=Path(nbs))
+    proc_nbs(Path(nbs), n_workers=1)
+    r = subprocess.run([str(Path(sys.executable).parent/"smalldocs"), "render", "-q", out], capture_output=True, text=True)
+    if r.returncode: raise RuntimeError(f"smalldocs could not render {out}: {r.stderr[-2000:]}")
+    return Path(out)/"_docs"
