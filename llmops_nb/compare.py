@@ -12,7 +12,9 @@ from .core import InputError, SetupError, LlmopsError, check, lazy, sha256_text,
 from .store import Store, default_store
 
 # %% auto #0
-__all__ = ['Adapters', 'variants', 'make_test_adapter', 'cached_calls', 'run_model', 'compare', 'Comparison', 'summary_table']
+__all__ = ['DEFAULT_RUBRIC', 'Adapters', 'variants', 'make_test_adapter', 'cached_calls', 'run_model', 'compare', 'Comparison',
+           'summary_table', 'parse_verdict', 'judge', 'word_diff_html', 'figure', 'grid_html', 'summary_html',
+           'to_html', 'read_table', 'cli_compare']
 
 # %% ../nbs/07a_compare.ipynb #62b35945
 def _adapter_error(name, path, base, e):
@@ -287,3 +289,189 @@ def _cmp_md(self: Comparison):
     return f"**Comparison** `{html.escape(self.name)}` — {len(self.models)} models × {len(self.prompts)} prompts (run {self.run_id})\n\n{head}\n{body}{err}"
 
 Comparison.summary_table, Comparison._repr_markdown_ = summary_table, _cmp_md
+
+# %% ../nbs/07a_compare.ipynb #6bcc1bed
+DEFAULT_RUBRIC = "Which answer is more correct, helpful and concise?"
+_PAIR = ("You are comparing two answers to the same question.\nRubric: {rubric}\n\nQuestion:\n{q}\n\nAnswer A:\n{a}\n\nAnswer B:\n{b}\n\n"
+         "Reply with one word: A, B, or tie.")
+_SCORE = "Rubric: {rubric}\n\nQuestion:\n{q}\n\nAnswer:\n{a}\n\nRate the answer from 1 (bad) to 5 (excellent). Reply with the number only."
+
+def parse_verdict(text: str) -> Optional[str]:
+    "'A', 'B' or 'tie' from a judge's reply, or None when it says none of them."
+    m = re.search(r"\b(A|B|[Tt][Ii][Ee])\b", text or "")
+    return None if not m else ("tie" if m.group(1).lower() == "tie" else m.group(1))
+
+# %% ../nbs/07a_compare.ipynb #1fb896b6
+def _judge_gen(judge, texts, store, run_id, max_new_tokens):
+    from llmops_nb.generate import generate
+    return generate(judge, texts, max_new_tokens=max_new_tokens, temperature=0.0, store=store, run_id=run_id, show_progress=False)
+
+def _pairs(self: Comparison, a, b):
+    check(a in self.models and b in self.models and a != b, f"judge needs two different models of this comparison; models are: {', '.join(self.models)}")
+    A, B = self.df[self.df.model == a].set_index("item"), self.df[self.df.model == b].set_index("item")
+    return [i for i in A.index if A.error.isna()[i] and B.error.isna()[i]], A, B
+
+# %% ../nbs/07a_compare.ipynb #c8868935
+def judge(self: Comparison, judge_model, a: str = None, b: str = None, rubric: str = DEFAULT_RUBRIC, mode: str = "pairwise",
+          max_new_tokens: int = 8):
+    "Judge outputs with `judge_model` under `rubric`: `pairwise` between models `a` and `b` in both orders, or `score` 1-5 per output."
+    pd = lazy("pandas")
+    check(mode in ("pairwise", "score"), f"mode={mode!r} must be 'pairwise' or 'score'")
+    from llmops_nb.models import load_model
+    jm = load_model(judge_model); who = f"judge:{jm.name}"
+    st = self.store if self.store is not None else default_store()
+    if mode == "score": return self._judge_scores(jm, who, st, rubric, max_new_tokens)
+    a, b = a or self.models[0], b or self.models[1]
+    items, A, B = self._pairs(a, b)
+    texts = [_PAIR.format(rubric=rubric, q=A.prompt[i], a=x.output[i], b=y.output[i]) for i in items for x, y in ((A, B), (B, A))]
+    gens = _judge_gen(jm, texts, st, self.run_id, max_new_tokens) if items else []
+    rows, ratings = [], []
+    for k, i in enumerate(items):
+        ab, ba = gens[2 * k], gens[2 * k + 1]
+        vab, vba = parse_verdict(ab.text), parse_verdict(ba.text)
+        wab = {"A": a, "B": b, "tie": "tie"}.get(vab); wba = {"A": b, "B": a, "tie": "tie"}.get(vba)
+        rows.append(dict(item=i, a=a, b=b, verdict_ab=vab, verdict_ba=vba, winner=wab if (wab == wba and wab) else "tie", consistent=wab == wba))
+        for v, first, second, order, g in ((vab, A, B, "AB", ab), (vba, B, A, "BA", ba)):
+            if v is None: continue
+            ratings.append(dict(ts=time.time(), schema="pairwise", value=json.dumps(v), annotator=who, call_id=int(first.call_id[i]),
+                                other_call_id=int(second.call_id[i]), run_id=self.run_id, item=str(i), comment=json.dumps(dict(order=order, judge_call=g.call_id))))
+    if st is not False: st.insert("ratings", ratings)
+    return pd.DataFrame(rows, columns=["item", "a", "b", "verdict_ab", "verdict_ba", "winner", "consistent"])
+
+# %% ../nbs/07a_compare.ipynb #aacb2c91
+def _judge_scores(self: Comparison, jm, who, st, rubric, max_new_tokens):
+    pd = lazy("pandas")
+    d = self.df[self.df.error.isna()]
+    gens = _judge_gen(jm, [_SCORE.format(rubric=rubric, q=r.prompt, a=r.output) for r in d.itertuples()], st, self.run_id, max_new_tokens) if len(d) else []
+    rows, ratings = [], []
+    for r, g in zip(d.itertuples(), gens):
+        m = re.search(r"[1-5]", g.text); s = int(m.group()) if m else None
+        rows.append(dict(item=r.item, model=r.model, score=s, judge_output=g.text))
+        if s is not None: ratings.append(dict(ts=time.time(), schema="judge", value=json.dumps(s), annotator=who, call_id=int(r.call_id),
+                                              run_id=self.run_id, item=str(r.item), comment=json.dumps(dict(judge_call=g.call_id))))
+    if st is not False: st.insert("ratings", ratings)
+    return pd.DataFrame(rows, columns=["item", "model", "score", "judge_output"])
+
+Comparison._pairs, Comparison.judge, Comparison._judge_scores = _pairs, judge, _judge_scores
+
+# %% ../nbs/07a_compare.ipynb #a5732b19
+def word_diff_html(text: str, base: str) -> str:
+    "`text` as escaped HTML with words not in `base` in `<ins>` and words of `base` it lacks in `<del>`."
+    a, b = re.findall(r"\S+|\s+", base or ""), re.findall(r"\S+|\s+", text or "")
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal": out.append(html.escape("".join(b[j1:j2])))
+        else:
+            if i2 > i1 and "".join(a[i1:i2]).strip(): out.append(f"<del>{html.escape(''.join(a[i1:i2]))}</del>")
+            if j2 > j1: out.append(f"<ins>{html.escape(''.join(b[j1:j2]))}</ins>")
+    return "".join(out)
+
+# %% ../nbs/07a_compare.ipynb #75320d6c
+def figure(self: Comparison):
+    "Plotly bars per model: quality metrics, mean latency and tokens per second."
+    go, sp = lazy("plotly.graph_objects"), lazy("plotly.subplots")
+    s = self.summary
+    qual = [c for c in ["bleu", "chrf", "rouge1", "rouge2", "rougeL", "rougeLsum", "exact_match", "contains", "length"] if c in s.columns]
+    fig = sp.make_subplots(rows=1, cols=3, subplot_titles=("metrics", "mean latency (s)", "tokens / s"))
+    names = [html.escape(str(m)) for m in s.index]
+    for c in qual: fig.add_trace(go.Bar(name=c, x=names, y=s[c].tolist()), row=1, col=1)
+    for k, c in ((2, "latency_mean"), (3, "tok_per_s")):
+        if c in s.columns: fig.add_trace(go.Bar(name=c, x=names, y=s[c].tolist(), showlegend=False), row=1, col=k)
+    fig.update_layout(barmode="group", height=380, margin=dict(t=40, b=40, l=40, r=10))
+    return fig
+
+Comparison.figure = figure
+
+# %% ../nbs/07a_compare.ipynb #b92398cd
+_CSS = ("body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
+        "td.out{white-space:pre-wrap;max-width:40em}ins{background:#d4f7d4;text-decoration:none}del{background:#f7d4d4}.err{color:#b00}")
+
+def grid_html(self: Comparison, baseline: str = "reference", items=None) -> str:
+    "An escaped HTML table: one row per prompt, one column per model, each output diffed against `baseline` (a model or 'reference')."
+    W = self.wide()
+    base = (self.references if baseline == "reference" and self.references else (W[baseline].tolist() if baseline in self.models else None))
+    E = self.wide("error")
+    head = "<tr><th>#</th><th>prompt</th>" + ("<th>reference</th>" if self.references else "") + "".join(f"<th>{html.escape(m)}</th>" for m in self.models) + "</tr>"
+    rows = []
+    for i in (range(len(self.prompts)) if items is None else items):
+        cells = []
+        for m in self.models:
+            err = E.loc[i, m]
+            if isinstance(err, str) and err: cells.append(f"<td class='out err'>{html.escape(err[:300])}</td>")
+            else: cells.append(f"<td class='out'>{word_diff_html(W.loc[i, m], base[i]) if base is not None and m != baseline else html.escape(W.loc[i, m])}</td>")
+        ref = f"<td class='out'>{html.escape(self.references[i])}</td>" if self.references else ""
+        rows.append(f"<tr><td>{i}</td><td class='out'>{html.escape(self.df[self.df.item == i].prompt.iloc[0])}</td>{ref}{''.join(cells)}</tr>")
+    return f"<table>{head}{''.join(rows)}</table>"
+
+def summary_html(self: Comparison) -> str:
+    "The per-model summary as an escaped HTML table."
+    t = self.summary_table()
+    fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else html.escape(str(v))
+    return ("<table><tr><th>model</th>" + "".join(f"<th>{html.escape(c)}</th>" for c in t.columns) + "</tr>"
+            + "".join(f"<tr><td>{html.escape(str(m))}</td>" + "".join(f"<td>{fmt(v)}</td>" for v in r) + "</tr>" for m, r in zip(t.index, t.values)) + "</table>")
+
+Comparison.grid_html, Comparison.summary_html = grid_html, summary_html
+
+# %% ../nbs/07a_compare.ipynb #5fe598e7
+def to_html(self: Comparison, path, baseline: str = "reference") -> Path:
+    "Write one self-contained HTML report (summary, plotly charts inlined, diffed grid) to `path`."
+    fig = self.figure().to_html(full_html=False, include_plotlyjs=True)
+    doc = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(self.name)}</title><style>{_CSS}</style></head><body>"
+           f"<h1>{html.escape(self.name)}</h1><p>{len(self.models)} models × {len(self.prompts)} prompts; run {self.run_id}; "
+           f"parameters {html.escape(json.dumps(vars(self.params), default=str))}</p><h2>Summary</h2>{self.summary_html()}"
+           f"<h2>Charts</h2>{fig}<h2>Outputs</h2><p>Diffs against {html.escape(baseline)}: <ins>added</ins> <del>missing</del></p>{self.grid_html(baseline)}</body></html>")
+    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True); p.write_text(doc, encoding="utf-8")
+    return p
+
+Comparison.to_html = to_html
+
+# %% ../nbs/07a_compare.ipynb #78667226
+class _Parser(argparse.ArgumentParser):
+    def error(self, message): raise InputError(message)
+
+def read_table(path):
+    "A DataFrame from a .csv, .tsv, .jsonl, .json or .parquet file."
+    pd = lazy("pandas")
+    p = Path(path)
+    check(p.is_file(), f"data file {str(path)!r} does not exist")
+    ext = p.suffix.lower()
+    readers = {".csv": pd.read_csv, ".tsv": lambda f: pd.read_csv(f, sep="\t"), ".jsonl": lambda f: pd.read_json(f, lines=True),
+               ".json": pd.read_json, ".parquet": pd.read_parquet}
+    check(ext in readers, f"data file {p.name!r} has an unknown type; use one of: {', '.join(readers)}")
+    try: return readers[ext](p)
+    except Exception as e: raise InputError(f"could not read {p.name!r} as {ext[1:]}: {str(e)[:200]}") from e
+
+# %% ../nbs/07a_compare.ipynb #c1a1223a
+def cli_compare(argv) -> int:
+    "`llmops-nb compare --models A,B --data FILE --prompt-column C ...`: compare models and write an HTML report."
+    p = _Parser(prog="llmops-nb compare", description="Compare models on a dataset and write a self-contained HTML report.")
+    p.add_argument("--models", required=True, help="comma-separated model names, folders or openai:URL#MODEL specs")
+    p.add_argument("--data", required=True, help="a .csv, .tsv, .jsonl, .json or .parquet file")
+    p.add_argument("--prompt-column", required=True)
+    p.add_argument("--reference-column", default=None)
+    p.add_argument("--metrics", default=None, help="comma-separated, e.g. bleu,rouge,chrf (default: all reference metrics when references are given)")
+    p.add_argument("--out", default="report.html")
+    p.add_argument("--limit", type=int, default=None, help="use only the first N rows")
+    p.add_argument("--max-new-tokens", type=int, default=128)
+    p.add_argument("--temperature", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--system", default=None)
+    p.add_argument("--name", default=None)
+    a = p.parse_args(argv)
+    models = [m.strip() for m in a.models.split(",") if m.strip()]
+    check(models, f"--models {a.models!r} names no model; give e.g. --models tiny-random,smollm2-135m-instruct")
+    df = read_table(a.data)
+    for col in [a.prompt_column] + ([a.reference_column] if a.reference_column else []):
+        check(col in df.columns, f"column {col!r} not in {Path(a.data).name}; columns are: {', '.join(map(str, df.columns))}")
+    if a.limit: df = df.head(a.limit)
+    check(len(df) > 0, f"{Path(a.data).name} has no rows")
+    prompts = [str(x) for x in df[a.prompt_column].tolist()]
+    refs = None if not a.reference_column else ["" if v is None or v != v else str(v) for v in df[a.reference_column].tolist()]
+    metrics = [m.strip() for m in a.metrics.split(",") if m.strip()] if a.metrics else None
+    c = compare(models, prompts, refs, metrics, name=a.name or f"compare {Path(a.data).name}", system=a.system,
+                max_new_tokens=a.max_new_tokens, temperature=a.temperature, seed=a.seed, show_progress=False)
+    out = c.to_html(a.out)
+    print(c.summary_table().to_string())
+    for m, e in c.errors.items(): print(f"warning: {m} failed: {e}", file=sys.stderr)
+    print(f"report: {out}  (run {c.run_id})")
+    return 0
