@@ -115,7 +115,7 @@ def _body(self: OpenAIModel, prompt, params, system) -> dict:
 
 def _sse(r):
     "The JSON events of a server-sent-events response, until `[DONE]`."
-    for line in r.iter_lines(decode_unicode=True):
+    for line in r.iter_lines(chunk_size=None, decode_unicode=True):
         if not line or not line.startswith("data:"): continue
         data = line[5:].strip()
         if data == "[DONE]": return
@@ -132,6 +132,8 @@ def _one(self: OpenAIModel, i, prompt, params, stream, stop_token, system):
     with r:
         for ev in _sse(r):
             if stop_token is not None and stop_token.stopped: reason = "cancelled"; break
+            if ev.get("error"):
+                return Generation(prompt, text, "error", 0, n_chunks, time.perf_counter() - t0, ttft or 0.0, self.name, error=self._scrub(f"server error: {str(ev['error'])[:300]}"))
             if ev.get("usage"): usage = ev["usage"]
             for ch in ev.get("choices") or []:
                 piece = (ch.get("delta") or {}).get("content") or ""
