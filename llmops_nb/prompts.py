@@ -10,7 +10,7 @@ from typing import Optional
 import sqlalchemy as sa
 from fastcore.basics import patch
 from .core import InputError, SetupError, check, sha256_text, StopToken
-from .store import Store, default_store, metadata, migration, runs_table, calls_table
+from .store import Store, default_store, metadata, migration, MIGRATIONS, runs_table, calls_table
 
 # %% auto #0
 __all__ = ['prompts_table', 'prompt_tags_table', 'golden_table', 'golden_results_table', 'PromptTemplate', 'prompt_for',
@@ -211,6 +211,10 @@ def fit_prompt(lm, prompt, max_new_tokens: int = 0, where: str = "") -> int:
     return n
 
 # %% ../nbs/04_prompts.ipynb #33efaef4
+def _once(mid: str):
+    "`@migration(mid)`, unless `mid` is registered already (this notebook and the module it exports can run in one process)."
+    return (lambda f: f) if mid in MIGRATIONS else migration(mid)
+
 prompts_table = sa.Table("prompts", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False, index=True),
@@ -219,7 +223,7 @@ prompts_table = sa.Table("prompts", metadata,
     sa.Column("template", sa.Text, nullable=False),          # JSON: text, system, examples
     sa.Column("created", sa.Float, nullable=False),
     sa.UniqueConstraint("name", "version", name="uq_prompts_name_version"),
-    sa.UniqueConstraint("name", "content_hash", name="uq_prompts_name_hash"))
+    sa.UniqueConstraint("name", "content_hash", name="uq_prompts_name_hash"), keep_existing=True)
 
 prompt_tags_table = sa.Table("prompt_tags", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -227,9 +231,9 @@ prompt_tags_table = sa.Table("prompt_tags", metadata,
     sa.Column("tag", sa.String(100), nullable=False),
     sa.Column("prompt_id", sa.Integer, sa.ForeignKey("prompts.id"), nullable=False),
     sa.Column("updated", sa.Float, nullable=False),
-    sa.UniqueConstraint("name", "tag", name="uq_prompt_tags_name_tag"))
+    sa.UniqueConstraint("name", "tag", name="uq_prompt_tags_name_tag"), keep_existing=True)
 
-@migration("0401_prompts")
+@_once("0401_prompts")
 def _m0401(conn):
     prompts_table.create(conn, checkfirst=True); prompt_tags_table.create(conn, checkfirst=True)
 
@@ -241,7 +245,7 @@ golden_table = sa.Table("prompt_golden", metadata,
     sa.Column("expected", sa.Text, nullable=False),
     sa.Column("case_hash", sa.String(64), nullable=False),
     sa.Column("created", sa.Float, nullable=False),
-    sa.UniqueConstraint("name", "case_hash", name="uq_prompt_golden_case"))
+    sa.UniqueConstraint("name", "case_hash", name="uq_prompt_golden_case"), keep_existing=True)
 
 golden_results_table = sa.Table("prompt_golden_results", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -249,9 +253,9 @@ golden_results_table = sa.Table("prompt_golden_results", metadata,
     sa.Column("golden_id", sa.Integer, nullable=False),
     sa.Column("call_id", sa.Integer),
     sa.Column("output", sa.Text),
-    sa.Column("scores", sa.Text))                                   # JSON: exact_match, contains, ...
+    sa.Column("scores", sa.Text), keep_existing=True)               # scores: JSON of exact_match, contains, ...
 
-@migration("0402_prompt_golden")
+@_once("0402_prompt_golden")
 def _m0402(conn):
     golden_table.create(conn, checkfirst=True); golden_results_table.create(conn, checkfirst=True)
 
