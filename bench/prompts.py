@@ -5,6 +5,8 @@
   a listener per token updating the widgets), greedy, 64 new tokens on smollm2-135m-instruct; ratio printed.
 - Sandbox cost: sandboxed `PromptTemplate.render` vs a plain `jinja2.Template.render` (renders/s, ratio).
 - Registry: `save` of 200 distinct versions, re-saving identical content, and `get` by tag (ms per op).
+The direct runs go first, so the main thread has used torch: libgomp then runs more OpenMP threads than CPUs and
+throttles spin-waiting, which costs the background thread ~1/3 of its speed (see nbs/11_playground.ipynb).
 Absolute times on shared machines are noisy; ratios are what to watch.
 """
 import os, sys, time, tempfile, statistics, warnings
