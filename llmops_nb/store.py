@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from .core import get_config, redact_url, InputError, SetupError, check
 
 # %% auto #0
-__all__ = ['metadata', 'MIGRATIONS', 'schema_table', 'calls_table', 'runs_table', 'ratings_table', 'migration', 'Store',
-           'default_store']
+__all__ = ['metadata', 'MIGRATIONS', 'schema_table', 'calls_table', 'runs_table', 'ratings_table', 'TABLE_MODULES', 'migration',
+           'Store', 'default_store']
 
 # %% ../nbs/01_store.ipynb #c193192a
 metadata = sa.MetaData()
@@ -166,9 +166,16 @@ def version(self: Store) -> int:
     with self.read() as conn: return conn.execute(sa.select(sa.func.count()).select_from(schema_table)).scalar()
 
 # %% ../nbs/01_store.ipynb #2ee9bba2
+TABLE_MODULES = ["llmops_nb.data", "llmops_nb.prompts"]  # layers that add tables, imported when one of theirs is asked for
+
 @patch
 def table(self: Store, name: str) -> sa.Table:
     "The `sa.Table` called `name`, migrating first if a new layer registered it since."
+    if name not in metadata.tables:
+        import importlib
+        for m in TABLE_MODULES:
+            try: importlib.import_module(m)
+            except ImportError: pass
     if set(MIGRATIONS) - self._applied: self.migrate()
     check(name in metadata.tables, f"no table {name!r} in the store; tables are: {', '.join(sorted(metadata.tables))}")
     return metadata.tables[name]
@@ -179,11 +186,11 @@ def _clean_row(t: sa.Table, row: dict) -> dict:
     return {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()}
 
 @patch
-def insert(self: Store, name: str, rows) -> list:
-    "Insert `rows` (a dict or list of dicts) into table `name` in one transaction; returns their ids."
+def insert(self: Store, table: str, rows) -> list:
+    "Insert `rows` (a dict or list of dicts) into `table` in one transaction; returns their ids."
     rows = [rows] if isinstance(rows, dict) else list(rows)
     if not rows: return []
-    t = self.table(name)
+    t = self.table(table)
     rows = [_clean_row(t, r) for r in rows]
     keys = set().union(*rows)
     rows = [{k: r.get(k) for k in keys} for r in rows]  # executemany needs the same keys in every row
@@ -195,33 +202,35 @@ def insert(self: Store, name: str, rows) -> list:
 
 # %% ../nbs/01_store.ipynb #6f257aa4
 @patch
-def count(self: Store, name: str, **where) -> int:
-    "Number of rows in table `name` whose columns equal the `where` values."
-    t = self.table(name)
+def count(self: Store, table: str, **where) -> int:
+    "Number of rows in `table` whose columns equal the `where` values."
+    t = self.table(table)
     q = sa.select(sa.func.count()).select_from(t)
-    for k, v in where.items(): q = q.where(t.c[k] == v)
+    for k, v in where.items():
+        check(k in t.c, f"no column {k!r} in {table!r}; columns are: {', '.join(t.c.keys())}")
+        q = q.where(t.c[k] == v)
     with self.read() as conn: return conn.execute(q).scalar()
 
 @patch
-def rows(self: Store, name: str, limit: int = None, order: str = "id", desc: bool = False, **where) -> list:
-    "Rows of table `name` matching `where`, as dicts, ordered by `order`."
-    t = self.table(name)
-    check(order in t.c, f"no column {order!r} in {name!r}; columns are: {', '.join(t.c.keys())}")
+def rows(self: Store, table: str, limit: int = None, order: str = "id", desc: bool = False, **where) -> list:
+    "Rows of `table` matching `where`, as dicts, ordered by `order`."
+    t = self.table(table)
+    check(order in t.c, f"no column {order!r} in {table!r}; columns are: {', '.join(t.c.keys())}")
     q = sa.select(t).order_by(t.c[order].desc() if desc else t.c[order])
     for k, v in where.items():
-        check(k in t.c, f"no column {k!r} in {name!r}; columns are: {', '.join(t.c.keys())}")
+        check(k in t.c, f"no column {k!r} in {table!r}; columns are: {', '.join(t.c.keys())}")
         q = q.where(t.c[k] == v)
     if limit: q = q.limit(limit)
     with self.read() as conn: return [dict(r._mapping) for r in conn.execute(q)]
 
 @patch
-def frame(self: Store, name: str, limit: int = None, **where):
-    "Rows of table `name` as a pandas DataFrame."
+def frame(self: Store, table: str, limit: int = None, **where):
+    "Rows of `table` as a pandas DataFrame."
     import pandas as pd
-    t = self.table(name)
-    return pd.DataFrame(self.rows(name, limit=limit, **where), columns=list(t.c.keys()))
+    t = self.table(table)
+    return pd.DataFrame(self.rows(table, limit=limit, **where), columns=list(t.c.keys()))
 
-# %% ../nbs/01_store.ipynb #978564b5
+# %% ../nbs/01_store.ipynb #8db6fbdb
 @patch
 def _repr_markdown_(self: Store):
     lines = [f"**Store** `{redact_url(self.url)}` — schema version {self.version}", "", "| table | rows |", "|---|---|"]
@@ -229,7 +238,7 @@ def _repr_markdown_(self: Store):
         if name != "llmops_schema": lines.append(f"| {name} | {self.count(name)} |")
     return "\n".join(lines)
 
-# %% ../nbs/01_store.ipynb #e3ccb0eb
+# %% ../nbs/01_store.ipynb #c4c7b05e
 _STORES, _LOCK = {}, threading.Lock()
 
 def default_store() -> Store:
