@@ -2,6 +2,9 @@
 (2) peak RSS of base + 3 LoRA adapters on one copy vs the base alone (each in a fresh process);
 (3) scoring 10k prediction/reference pairs with `metrics.score` vs per-call `evaluate.load(...)` + compute (timed on a sample, scaled).
 Prints ratios; absolute times on shared machines are noisy."""
+import os, sys
+# bench/profile.py (named by issue 3) would shadow the standard library's `profile`: keep this folder off sys.path
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 import os, sys, time, json, random, tempfile, subprocess, warnings
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROGRESS", "0")
 warnings.filterwarnings("ignore")

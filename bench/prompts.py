@@ -9,6 +9,9 @@ The direct runs go first, so the main thread has used torch: libgomp then runs m
 throttles spin-waiting, which costs the background thread ~1/3 of its speed (see nbs/11_playground.ipynb).
 Absolute times on shared machines are noisy; ratios are what to watch.
 """
+import os, sys
+# bench/profile.py (named by issue 3) would shadow the standard library's `profile`: keep this folder off sys.path
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 import os, sys, time, tempfile, statistics, warnings
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROGRESS", "0")
 warnings.filterwarnings("ignore")

@@ -12,7 +12,7 @@ from .core import get_config, InputError, SetupError, check, lazy, sha256_file, 
 
 # %% auto #0
 __all__ = ['MODELS', 'ModelSpec', 'register_model', 'list_models', 'file_hash', 'resolve_device', 'resolve_dtype', 'convert_gguf',
-           'tiny_random_path', 'use_cpu_attention', 'LoadedModel', 'load_model']
+           'tiny_random_path', 'LoadedModel', 'load_model']
 
 # %% ../nbs/02_models.ipynb #2c575810
 @dataclass
@@ -191,32 +191,6 @@ def tiny_random_path() -> Path:
     return dest if _complete(dest) else _build_tiny(dest)
 
 # %% ../nbs/02_models.ipynb #6c224d55
-def _cpu_decode_attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kw):
-    "Grouped-query attention: SDPA for prompts, two matmuls for a single new token."
-    from transformers.integrations.sdpa_attention import sdpa_attention_forward
-    B, H, Q, D = query.shape
-    if Q > 1 or module.training: return sdpa_attention_forward(module, query, key, value, attention_mask, scaling=scaling, dropout=dropout, **kw)
-    torch = lazy("torch")
-    KV = key.shape[1]; T = key.shape[-2]
-    q = query.reshape(B, KV, H // KV, D).float()
-    s = torch.matmul(q, key.float().transpose(-1, -2)) * (scaling if scaling is not None else D ** -0.5)
-    if attention_mask is not None: s = s + attention_mask[:, :, -1:, :T].float()
-    o = torch.matmul(torch.softmax(s, -1), value.float()).to(query.dtype)
-    return o.reshape(B, H, 1, D).transpose(1, 2).contiguous(), None
-
-_FAST_ATTN_TYPES = {"llama", "mistral", "qwen2"}   # plain causal GQA, no sliding window or soft-capping
-
-def use_cpu_attention(m) -> bool:
-    "Switch torch model `m` to `llmops_cpu` attention when it runs on the CPU and its architecture allows; True if switched."
-    if getattr(m.config, "model_type", None) not in _FAST_ATTN_TYPES or next(m.parameters()).device.type != "cpu": return False
-    from transformers import AttentionInterface
-    from transformers.masking_utils import AttentionMaskInterface, eager_mask
-    AttentionInterface.register("llmops_cpu", _cpu_decode_attention)
-    AttentionMaskInterface.register("llmops_cpu", eager_mask)
-    m.set_attn_implementation("llmops_cpu")
-    return True
-
-# %% ../nbs/02_models.ipynb #c0b6295b
 @dataclass
 class LoadedModel:
     "A model ready to generate: the torch `model`, its `tokenizer`, and what identifies it."
@@ -243,7 +217,7 @@ class LoadedModel:
         return (f"**{self.name}** — {self.n_params/1e6:.1f}M parameters, {str(self.dtype).replace('torch.', '')} on {self.device}, "
                 f"context {self.context_length}, {'chat' if self.chat else 'completion'}{a}; fingerprint `{self.fingerprint}`")
 
-# %% ../nbs/02_models.ipynb #19501a3b
+# %% ../nbs/02_models.ipynb #c0b6295b
 def _weights_hash(d: Path) -> str:
     files = sorted(d.glob("*.safetensors")) or sorted(d.glob("*.bin"))
     check(files, f"no weights (*.safetensors) in {d}; save the model with save_pretrained(..., safe_serialization=True)")
@@ -276,11 +250,10 @@ def _resolve(name_or_path: str):
           f"model {s!r} looks like a Hub id but HF_HUB_OFFLINE is set; use a registered model ({', '.join(MODELS)}) or a local folder")
     return None, None, "hub-" + sha256_text(s)[:16], s
 
-# %% ../nbs/02_models.ipynb #5691bf0a
+# %% ../nbs/02_models.ipynb #19501a3b
 _LOADED, _LOAD_LOCK = {}, threading.Lock()
 
-def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote_code: bool = False, reuse: bool = True,
-               fast_attention: bool = True) -> LoadedModel:
+def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote_code: bool = False, reuse: bool = True) -> LoadedModel:
     "Load `name_or_path` (registered name, folder, .gguf file or Hub id) with optional PEFT `adapter`, on `device` in `dtype`."
     if isinstance(name_or_path, LoadedModel) or hasattr(name_or_path, "complete"): return name_or_path
     if isinstance(name_or_path, str) and name_or_path.startswith("openai:"):
@@ -293,15 +266,15 @@ def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote
         check(ap.is_dir() and (ap/"adapter_config.json").exists(),
               f"adapter {adapter!r} is not a PEFT adapter folder (no adapter_config.json); give the folder a fine-tune saved")
         fp = f"{fp}+{_weights_hash(ap)}"
-    key = (fp, str(dt), device, trust_remote_code, fast_attention)
+    key = (fp, str(dt), device, trust_remote_code)
     with _LOAD_LOCK:
         if reuse and key in _LOADED: return _LOADED[key]
-        lm = _load(str(name_or_path), path, spec, fp, hub, adapter, dt, device, trust_remote_code, fast_attention)
+        lm = _load(str(name_or_path), path, spec, fp, hub, adapter, dt, device, trust_remote_code)
         if reuse: _LOADED[key] = lm
         return lm
 
-# %% ../nbs/02_models.ipynb #ee27845f
-def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code, fast_attention=True):
+# %% ../nbs/02_models.ipynb #f279a490
+def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code):
     tf = lazy("transformers")
     src = hub or str(path)
     def _from(p):
@@ -324,7 +297,6 @@ def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code, fas
         except (RuntimeError, ValueError) as e:
             raise InputError(f"adapter {adapter!r} does not fit model {name!r} ({str(e)[:200]}); use an adapter trained on this base") from e
     m = m.to(device).eval()
-    if fast_attention: use_cpu_attention(m)
     if tok.pad_token_id is None: tok.pad_token = tok.eos_token
     chat = spec.chat if spec is not None else bool(getattr(tok, "chat_template", None))
     ctx = int(getattr(m.config, "max_position_embeddings", 0) or getattr(tok, "model_max_length", 2048))
