@@ -417,3 +417,11 @@ def _draw_map(self: DataExplorerView):
     self.map_fig = go.FigureWidget(self.ex.embedding_map(sample=self.map_n.value))
     self.map_fig.data[0].on_selection(lambda trace, points, selector: self._do(lambda: self.ex.select([trace.customdata[i] for i in points.point_inds])))
     self.map_box.children = [self.map_fig]
+
+# %% ../nbs/10_data_explorer.ipynb #79d6c780
+@patch
+def _ipython_display_(self: DataExplorer):
+    "Display the explorer's ipywidgets view (built once)."
+    from IPython.display import display
+    if getattr(self, "_view", None) is None: self._view = DataExplorerView(self)
+    display(self._view.widget)

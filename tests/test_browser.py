@@ -19,8 +19,8 @@ def _free_port():
 XSS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>", '<svg onload="window.__xss=3">']
 CELLS = [
     "import os, sys, pandas as pd\nos.environ['LLMOPS_PROGRESS'] = '0'\n"
-    "from llmops_nb.data_explorer import DataExplorerView\nfrom llmops_nb.playground import PromptPlayground",
-    f"df = pd.DataFrame({{'text': {XSS!r} + ['a plain row'], 'label': ['x', 'y', 'x', 'y']}})\nDataExplorerView(df, text='text')",
+    "from llmops_nb.data_explorer import DataExplorer\nfrom llmops_nb.playground import PromptPlayground",
+    f"df = pd.DataFrame({{'text': {XSS!r} + ['a plain row'], 'label': ['x', 'y', 'x', 'y']}})\nDataExplorer(df, text='text')",
     f"PromptPlayground(['tiny-random'], template={XSS[0]!r} + ' {{{{ question }}}}')",
     "print('torch loaded:', 'torch' in sys.modules)",
     "from llmops_nb.comparison_widget import ModelComparison\n"
