@@ -13,8 +13,8 @@ from .store import Store, default_store
 
 # %% auto #0
 __all__ = ['DEFAULT_RUBRIC', 'Adapters', 'variants', 'make_test_adapter', 'cached_calls', 'run_model', 'compare', 'Comparison',
-           'summary_table', 'parse_verdict', 'judge', 'word_diff_html', 'figure', 'grid_html', 'summary_html',
-           'to_html', 'read_table', 'cli_compare']
+           'summary_table', 'parse_verdict', 'judge', 'word_diff_html', 'figure', 'grid_html', 'table_html',
+           'summary_html', 'to_html', 'read_table', 'cli_compare']
 
 # %% ../nbs/07a_compare.ipynb #62b35945
 def _adapter_error(name, path, base, e):
@@ -403,12 +403,15 @@ def grid_html(self: Comparison, baseline: str = "reference", items=None) -> str:
         rows.append(f"<tr><td>{i}</td><td class='out'>{html.escape(self.df[self.df.item == i].prompt.iloc[0])}</td>{ref}{''.join(cells)}</tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
+def table_html(t) -> str:
+    "DataFrame `t` (indexed by model) as an HTML table with every name and value escaped."
+    fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else html.escape(str(v))
+    return ("<table><tr><th>model</th>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in t.columns) + "</tr>"
+            + "".join(f"<tr><td>{html.escape(str(m))}</td>" + "".join(f"<td>{fmt(v)}</td>" for v in r) + "</tr>" for m, r in zip(t.index, t.values)) + "</table>")
+
 def summary_html(self: Comparison) -> str:
     "The per-model summary as an escaped HTML table."
-    t = self.summary_table()
-    fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else html.escape(str(v))
-    return ("<table><tr><th>model</th>" + "".join(f"<th>{html.escape(c)}</th>" for c in t.columns) + "</tr>"
-            + "".join(f"<tr><td>{html.escape(str(m))}</td>" + "".join(f"<td>{fmt(v)}</td>" for v in r) + "</tr>" for m, r in zip(t.index, t.values)) + "</table>")
+    return table_html(self.summary_table())
 
 Comparison.grid_html, Comparison.summary_html = grid_html, summary_html
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, time, html
 from .core import InputError, check, lazy
 from .store import default_store
-from .compare import Comparison, compare, word_diff_html
+from .compare import Comparison, compare, word_diff_html, table_html
 
 # %% auto #0
 __all__ = ['ComparisonState', 'disagrees', 'items', 'set_baseline', 'grid_html', 'metrics_table', 'metrics_html', 'prefer',
@@ -63,10 +63,7 @@ def metrics_table(self: ComparisonState):
 
 def metrics_html(self: ComparisonState) -> str:
     "The sorted metrics table as escaped HTML."
-    t = self.metrics_table()
-    fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else html.escape(str(v))
-    return ("<table><tr><th>model</th>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in t.columns) + "</tr>"
-            + "".join(f"<tr><td>{html.escape(str(m))}</td>" + "".join(f"<td>{fmt(v)}</td>" for v in r) + "</tr>" for m, r in zip(t.index, t.values)) + "</table>")
+    return table_html(self.metrics_table())
 
 ComparisonState.metrics_table, ComparisonState.metrics_html = metrics_table, metrics_html
 
