@@ -145,7 +145,7 @@ def _encode(lm, texts, params, truncate):
 
 # %% ../nbs/03_generate.ipynb #d57c0157
 def _run_batch(lm, batch_ids, params, tracker):
-    "Generate for one batch of token id lists (left-padded); returns the wall time."
+    "Generate for one batch of token id lists (left-padded); returns the new token ids."
     torch, tf = lazy("torch"), lazy("transformers")
     tok = lm.tokenizer; pad = tok.pad_token_id
     L = max(map(len, batch_ids))
