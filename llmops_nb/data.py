@@ -12,7 +12,7 @@ import pyarrow as pa, pyarrow.compute as pc
 import sqlalchemy as sa
 from fastcore.basics import patch
 from .core import InputError, SetupError, check, lazy, progress, sha256_text, sha256_file, StopToken, Cancelled
-from .store import metadata, migration, default_store, MIGRATIONS
+from .store import metadata, migration, default_store
 
 # %% auto #0
 __all__ = ['SHAPES', 'FORMATS', 'datasets_table', 'PII_PATTERNS', 'detect_shape', 'Data', 'load_data', 'load_tokenizer',
@@ -379,8 +379,7 @@ def _read_source(source, format, encoding, on_bad_lines):
     return t, fmt, str(p), sha256_file(p), skipped
 
 # %% ../nbs/05_data.ipynb #79191f34
-def _datasets_table():
-    return sa.Table("datasets", metadata,
+datasets_table = sa.Table("datasets", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("ts", sa.Float, nullable=False),
     sa.Column("name", sa.String(300)),
@@ -390,13 +389,11 @@ def _datasets_table():
     sa.Column("format", sa.String(40)),
     sa.Column("shape", sa.String(40)),
     sa.Column("fields", sa.Text),      # JSON: field -> column
-    sa.Column("columns", sa.Text))     # JSON list of column names
+    sa.Column("columns", sa.Text),     # JSON list of column names
+    keep_existing=True)                # this notebook and its exported module may both run in one process
 
-
-# defined once per process even when this module is executed twice (a notebook and its exported module)
-datasets_table = metadata.tables["datasets"] if "datasets" in metadata.tables else _datasets_table()
+@migration("0100_datasets", exist_ok=True)
 def _m0100(conn): datasets_table.create(conn, checkfirst=True)
-if "0100_datasets" not in MIGRATIONS: migration("0100_datasets")(_m0100)
 
 # %% ../nbs/05_data.ipynb #e03e32cf
 @patch
@@ -415,15 +412,9 @@ def load_tokenizer(model):
     "(tokenizer, context length, name) for `model`: a registered name, a folder, a `LoadedModel` or a tokenizer."
     if hasattr(model, "tokenizer") and hasattr(model, "context_length"): return model.tokenizer, model.context_length, model.name
     if hasattr(model, "backend_tokenizer"): return model, int(getattr(model, "model_max_length", 0) or 0) or None, getattr(model, "name_or_path", "tokenizer")
-    from llmops_nb.models import _resolve
+    from llmops_nb.models import load_tokenizer as _tokenizer_of
     with _TOK_LOCK:
-        if model not in _TOKENIZERS:
-            path, spec, fp, hub = _resolve(model)
-            tf = lazy("transformers")
-            tok = tf.AutoTokenizer.from_pretrained(hub or str(path))
-            cfg = json.loads((Path(path)/"config.json").read_text()) if path else {}
-            ctx = int(cfg.get("max_position_embeddings") or getattr(tok, "model_max_length", 2048))
-            _TOKENIZERS[model] = (tok, ctx, str(model))
+        if model not in _TOKENIZERS: _TOKENIZERS[model] = (*_tokenizer_of(model), str(model))
         return _TOKENIZERS[model]
 
 # %% ../nbs/05_data.ipynb #35263252
@@ -446,7 +437,7 @@ class _Counter:
         return np.array([len(e.ids) for e in self.bk.encode_batch(list(strings), add_special_tokens=False)], dtype=np.int64)
 
     def _chunked(self, strings) -> np.ndarray:
-        out, group, size, sep = [], [], 0, self.sep
+        out, group, sep = [], [], self.sep
         def flush():
             enc = self.bk.encode_batch([sep.join(g) + sep for g in group], add_special_tokens=False)
             for e in enc:

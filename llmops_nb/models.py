@@ -12,7 +12,7 @@ from .core import get_config, InputError, SetupError, check, lazy, sha256_file, 
 
 # %% auto #0
 __all__ = ['MODELS', 'ModelSpec', 'register_model', 'list_models', 'file_hash', 'resolve_device', 'resolve_dtype', 'convert_gguf',
-           'tiny_random_path', 'LoadedModel', 'load_model']
+           'tiny_random_path', 'LoadedModel', 'load_model', 'load_tokenizer']
 
 # %% ../nbs/02_models.ipynb #2c575810
 @dataclass
@@ -274,6 +274,19 @@ def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote
         return lm
 
 # %% ../nbs/02_models.ipynb #f279a490
+def _context_length(config, tok) -> int:
+    "Context window from the model `config`, else the tokenizer's `model_max_length`."
+    return int(getattr(config, "max_position_embeddings", 0) or getattr(tok, "model_max_length", 2048))
+
+def load_tokenizer(name_or_path, trust_remote_code: bool = False):
+    "(tokenizer, context length) of `name_or_path` without loading its weights (a GGUF is converted once, as for `load_model`)."
+    tf = lazy("transformers")
+    path, spec, fp, hub = _resolve(name_or_path)
+    src = hub or str(path)
+    tok = tf.AutoTokenizer.from_pretrained(src, trust_remote_code=trust_remote_code)
+    return tok, _context_length(tf.AutoConfig.from_pretrained(src, trust_remote_code=trust_remote_code), tok)
+
+#| export
 def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code):
     tf = lazy("transformers")
     src = hub or str(path)
@@ -299,6 +312,6 @@ def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code):
     m = m.to(device).eval()
     if tok.pad_token_id is None: tok.pad_token = tok.eos_token
     chat = spec.chat if spec is not None else bool(getattr(tok, "chat_template", None))
-    ctx = int(getattr(m.config, "max_position_embeddings", 0) or getattr(tok, "model_max_length", 2048))
+    ctx = _context_length(m.config, tok)
     return LoadedModel(name=name, model=m, tokenizer=tok, path=Path(path) if path else None, fingerprint=fp,
                        chat=chat, context_length=ctx, adapter=str(adapter) if adapter else None)

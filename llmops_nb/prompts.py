@@ -10,7 +10,7 @@ from typing import Optional
 import sqlalchemy as sa
 from fastcore.basics import patch
 from .core import InputError, SetupError, check, sha256_text, StopToken
-from .store import Store, default_store, metadata, migration, MIGRATIONS, runs_table, calls_table
+from .store import Store, default_store, metadata, migration, runs_table, calls_table
 
 # %% auto #0
 __all__ = ['prompts_table', 'prompt_tags_table', 'golden_table', 'golden_results_table', 'PromptTemplate', 'prompt_for',
@@ -211,10 +211,6 @@ def fit_prompt(lm, prompt, max_new_tokens: int = 0, where: str = "") -> int:
     return n
 
 # %% ../nbs/04_prompts.ipynb #33efaef4
-def _once(mid: str):
-    "`@migration(mid)`, unless `mid` is registered already (this notebook and the module it exports can run in one process)."
-    return (lambda f: f) if mid in MIGRATIONS else migration(mid)
-
 prompts_table = sa.Table("prompts", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False, index=True),
@@ -233,7 +229,7 @@ prompt_tags_table = sa.Table("prompt_tags", metadata,
     sa.Column("updated", sa.Float, nullable=False),
     sa.UniqueConstraint("name", "tag", name="uq_prompt_tags_name_tag"), keep_existing=True)
 
-@_once("0401_prompts")
+@migration("0401_prompts", exist_ok=True)
 def _m0401(conn):
     prompts_table.create(conn, checkfirst=True); prompt_tags_table.create(conn, checkfirst=True)
 
@@ -255,7 +251,7 @@ golden_results_table = sa.Table("prompt_golden_results", metadata,
     sa.Column("output", sa.Text),
     sa.Column("scores", sa.Text), keep_existing=True)               # scores: JSON of exact_match, contains, ...
 
-@_once("0402_prompt_golden")
+@migration("0402_prompt_golden", exist_ok=True)
 def _m0402(conn):
     golden_table.create(conn, checkfirst=True); golden_results_table.create(conn, checkfirst=True)
 
@@ -415,12 +411,6 @@ def untag(self: PromptRegistry, name: str, tag: str):
     with self.store.write() as conn: conn.execute(T.delete().where(T.c.name == name, T.c.tag == tag))
 
 # %% ../nbs/04_prompts.ipynb #240ed502
-def _select(store, t: sa.Table, **where) -> list:
-    "Rows of table `t` whose columns equal `where`, by id, as dicts (`Store.rows` cannot filter on a `name` column)."
-    q = sa.select(t).order_by(t.c.id)
-    for k, v in where.items(): q = q.where(t.c[k] == v)
-    with store.read() as conn: return [dict(r._mapping) for r in conn.execute(q)]
-
 @patch
 def history(self: PromptRegistry, name: str):
     "Versions of prompt `name` as a DataFrame: version, id, created, tags, variables, hash and text."
@@ -431,7 +421,7 @@ def history(self: PromptRegistry, name: str):
     rows = [dict(version=r["version"], id=r["id"], created=pd.to_datetime(r["created"], unit="s"), tags=", ".join(tags.get(r["version"], [])),
                  variables=", ".join(PromptTemplate.from_dict(json.loads(r["template"])).variables),
                  hash=r["content_hash"][:12], text=json.loads(r["template"])["text"])
-            for r in sorted(_select(self.store, prompts_table, name=name), key=lambda r: r["version"])]
+            for r in sorted(self.store.rows("prompts", name=name), key=lambda r: r["version"])]
     return pd.DataFrame(rows)
 
 @patch
@@ -546,7 +536,7 @@ def add_golden(self: PromptRegistry, name: str, rows, expected: str = "expected"
 def golden(self: PromptRegistry, name: str):
     "The golden set of prompt `name` as a DataFrame: id, one column per variable, expected."
     import pandas as pd
-    rows = _select(self.store, golden_table, name=name)
+    rows = self.store.rows("prompt_golden", name=name)
     return pd.DataFrame([dict(id=r["id"], **json.loads(r["inputs"]), expected=r["expected"]) for r in rows])
 
 # %% ../nbs/04_prompts.ipynb #d6db6ff2
@@ -595,7 +585,7 @@ def run_golden(self: PromptRegistry, name: str, version: int = None, model=None,
     from llmops_nb.models import load_model
     check(model is not None, "give the model to run, e.g. model='smollm2-135m-instruct'")
     pv = self.get(name, version=version, tag=tag)
-    cases = _select(self.store, golden_table, name=name)
+    cases = self.store.rows("prompt_golden", name=name)
     check(cases, f"prompt {name!r} has no golden set; add cases with add_golden({name!r}, rows)")
     inputs = [json.loads(c["inputs"]) for c in cases]
     lm = load_model(model)
@@ -637,7 +627,7 @@ def golden_runs(self: PromptRegistry, name: str, model: str = None, status: str 
     import pandas as pd
     self._versions(name)
     out = []
-    for r in _select(self.store, runs_table, kind="golden", name=name):
+    for r in self.store.rows("runs", kind="golden", name=name):
         cfg, summ = json.loads(r["config"] or "{}"), json.loads(r["summary"] or "{}")
         if (status and r["status"] != status) or (model and cfg.get("model") != getattr(model, "name", model)): continue
         out.append(dict(run_id=r["id"], version=cfg.get("version"), model=cfg.get("model"), status=r["status"],

@@ -21,9 +21,10 @@ schema_table = sa.Table("llmops_schema", metadata,
     sa.Column("id", sa.String(200), primary_key=True),
     sa.Column("applied_at", sa.Float, nullable=False))
 
-def migration(mid: str):
-    "Register the decorated function as forward migration `mid` (applied once per database)."
+def migration(mid: str, exist_ok: bool = False):
+    "Register the decorated function as forward migration `mid` (applied once per database); `exist_ok` keeps a first registration."
     def deco(f):
+        if exist_ok and mid in MIGRATIONS: return f   # the same layer run twice in one process (a notebook and its module)
         check(mid not in MIGRATIONS, f"migration {mid!r} is registered twice; give it a new id")
         MIGRATIONS[mid] = f
         return f
@@ -165,7 +166,7 @@ def version(self: Store) -> int:
     "Schema version: the number of migrations applied to this database."
     with self.read() as conn: return conn.execute(sa.select(sa.func.count()).select_from(schema_table)).scalar()
 
-# %% ../nbs/01_store.ipynb #2ee9bba2
+# %% ../nbs/01_store.ipynb #6f257aa4
 TABLE_MODULES = ["llmops_nb.data", "llmops_nb.prompts"]  # layers that add tables, imported when one of theirs is asked for
 
 @patch
@@ -200,7 +201,7 @@ def insert(self: Store, table: str, rows) -> list:
             return [conn.execute(t.insert().values(**r)).inserted_primary_key[0] for r in rows]
         return [r[0] for r in conn.execute(t.insert().returning(pk, sort_by_parameter_order=True), rows)]
 
-# %% ../nbs/01_store.ipynb #6f257aa4
+# %% ../nbs/01_store.ipynb #0ae88f9f
 @patch
 def count(self: Store, table: str, **where) -> int:
     "Number of rows in `table` whose columns equal the `where` values."
@@ -230,7 +231,7 @@ def frame(self: Store, table: str, limit: int = None, **where):
     t = self.table(table)
     return pd.DataFrame(self.rows(table, limit=limit, **where), columns=list(t.c.keys()))
 
-# %% ../nbs/01_store.ipynb #8db6fbdb
+# %% ../nbs/01_store.ipynb #cf1d1c6e
 @patch
 def _repr_markdown_(self: Store):
     lines = [f"**Store** `{redact_url(self.url)}` — schema version {self.version}", "", "| table | rows |", "|---|---|"]
@@ -238,7 +239,7 @@ def _repr_markdown_(self: Store):
         if name != "llmops_schema": lines.append(f"| {name} | {self.count(name)} |")
     return "\n".join(lines)
 
-# %% ../nbs/01_store.ipynb #c4c7b05e
+# %% ../nbs/01_store.ipynb #658a8860
 _STORES, _LOCK = {}, threading.Lock()
 
 def default_store() -> Store:

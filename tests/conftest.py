@@ -16,6 +16,11 @@ def home(tmp_path, monkeypatch):
     monkeypatch.delenv("LLMOPS_DB_URL", raising=False)
     return tmp_path / "home"
 
+def free_port() -> int:
+    "A free TCP port on 127.0.0.1."
+    import socket
+    with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
+
 def run_cli(*args, env=None, timeout=600):
     "Run the installed `llmops-nb` console script; returns the CompletedProcess."
     return subprocess.run([str(BIN / "llmops-nb"), *args], capture_output=True, text=True, env=env or os.environ.copy(), timeout=timeout)

@@ -1,5 +1,6 @@
 "A real llama.cpp server (llama-cpp-python[server]) serving the packaged SmolLM2 GGUF on 127.0.0.1, for the remote-model tests."
-import os, sys, time, socket, subprocess, importlib.util, contextlib
+import os, sys, time, subprocess, importlib.util, contextlib
+from conftest import free_port
 from pathlib import Path
 import pytest
 
@@ -20,8 +21,6 @@ def ensure_llama_cpp() -> float:
     importlib.invalidate_caches()
     return time.perf_counter() - t
 
-def free_port() -> int:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 @contextlib.contextmanager
 def llama_server(model_alias="smollm2", n_ctx=2048):

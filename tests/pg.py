@@ -1,5 +1,6 @@
 "A throwaway PostgreSQL server on 127.0.0.1 for tests: Debian's postgresql, installed if missing, run as the postgres user."
-import glob, os, shutil, socket, subprocess, tempfile, time
+import glob, os, shutil, subprocess, tempfile, time
+from conftest import free_port
 
 def _bin(name):
     found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
@@ -8,15 +9,12 @@ def _bin(name):
     subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, capture_output=True)
     return shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))[-1]
 
-def _free_port():
-    with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
-
 class PgServer:
     "Start with `PgServer().start()`; `.url` is its SQLAlchemy URL; `.stop()` ends it and removes its data."
     def start(self):
         self.dir = tempfile.mkdtemp(prefix="llmops-pg-")
         os.chmod(self.dir, 0o777)
-        self.data, self.port = os.path.join(self.dir, "data"), _free_port()
+        self.data, self.port = os.path.join(self.dir, "data"), free_port()
         user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         subprocess.run(user + [_bin("initdb"), "-D", self.data, "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
         subprocess.run(user + [_bin("pg_ctl"), "-D", self.data, "-w", "-l", os.path.join(self.dir, "log"), "-o",

@@ -1,8 +1,8 @@
 "The widgets in a real JupyterLab, rendered by headless Chromium: hostile text stays inert, and widgets draw before any model loads."
-import json, os, shutil, socket, subprocess, sys, time, urllib.request
+import json, os, shutil, subprocess, sys, time, urllib.request
 from pathlib import Path
 import pytest
-from conftest import ROOT, BIN
+from conftest import ROOT, BIN, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -12,9 +12,6 @@ def _ensure_chromium():
     if not Path(CHROMIUM).exists():
         subprocess.run(["apt-get", "update", "-qq"], capture_output=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, capture_output=True)
-
-def _free_port():
-    with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
 
 XSS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>", '<svg onload="window.__xss=3">']
 CELLS = [
@@ -35,7 +32,7 @@ def lab(tmp_path_factory):
     nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None, "id": f"c{i}"} for i, c in enumerate(CELLS)],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
     (d / "xss.ipynb").write_text(json.dumps(nb))
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, LLMOPS_HOME=str(d / "home"), HF_HUB_OFFLINE="1", JUPYTER_PLATFORM_DIRS="1")
     proc = subprocess.Popen([str(BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--allow-root",
                              "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={d}",
