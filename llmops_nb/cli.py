@@ -69,6 +69,8 @@ def cli_generate(argv) -> int:
     p.add_argument("--stop", action="append", default=None, help="stop string (repeatable)")
     p.add_argument("--system", default=None, help="system message for chat models")
     p.add_argument("--dtype", default=None, help="bf16, fp16 or fp32 (default: fastest here)")
+    p.add_argument("--engine", default="auto", choices=["auto", "fast", "transformers"],
+                   help="fast decoder or transformers' generate (default: the fast decoder when the model fits it)")
     p.add_argument("--stream", action="store_true", help="print tokens as they are generated (one prompt)")
     p.add_argument("--json", action="store_true", help="print one JSON record per prompt")
     p.add_argument("--no-record", action="store_true", help="do not record the calls in the store")
@@ -77,7 +79,7 @@ def cli_generate(argv) -> int:
     stream = (lambda i, t: print(t, end="", flush=True)) if a.stream and len(a.prompts) == 1 and not a.json else None
     gens = generate(a.model, a.prompts, max_new_tokens=a.max_new_tokens, temperature=a.temperature, top_p=a.top_p,
                     top_k=a.top_k, seed=a.seed, stop=a.stop, system=a.system, stream=stream, adapter=a.adapter,
-                    dtype=a.dtype, store=False if a.no_record else None, show_progress=False)
+                    dtype=a.dtype, engine=a.engine, store=False if a.no_record else None, show_progress=False)
     for g in gens:
         if a.json: print(json.dumps(dict(prompt=g.prompt, text=g.text, finish_reason=g.finish_reason, tokens_in=g.tokens_in,
                                          tokens_out=g.tokens_out, latency=round(g.latency, 4), ttft=round(g.ttft, 4))))

@@ -12,7 +12,7 @@ from .models import load_model, LoadedModel
 from .store import Store, default_store
 
 # %% auto #0
-__all__ = ['Generation', 'GenParams', 'render_prompt', 'auto_batch_size', 'params_json', 'generate']
+__all__ = ['ENGINES', 'Generation', 'GenParams', 'render_prompt', 'auto_batch_size', 'params_json', 'generate']
 
 # %% ../nbs/03_generate.ipynb #6b3c736a
 @dataclass
@@ -90,29 +90,48 @@ def auto_batch_size(lm: LoadedModel, n_prompts: int, max_len: int) -> int:
     return max(1, min(n_prompts, cap, budget // max(max_len, 1)))
 
 # %% ../nbs/03_generate.ipynb #ff03bea3
+_CONTEXT = 8   # tokens decoded before the new ones, so that merges and leading spaces come out as in a full decode
+
 class _Tracker:
     "Per-batch streamer + stopping criterion: finish times, stop strings, streaming, cancellation."
     def __init__(self, tok, n, eos_ids, stop=(), stream=None, index=None, token: StopToken = None):
         self.tok, self.n, self.eos, self.stop, self.stream = tok, n, set(eos_ids), tuple(stop), stream
         self.index = index or list(range(n)); self.token = token
         self.ids = [[] for _ in range(n)]; self.text = [""] * n
+        self.fixed = [(0, "")] * n      # (k, text of ids[:k]) per row: decoding restarts a few tokens before k
         self.done = [None] * n          # finish reason per row
         self.t_first = None; self.t_end = [None] * n
         self.prompt_seen = False; self.t0 = time.perf_counter(); self.cancelled = False
         self.need_text = bool(self.stop) or stream is not None
 
     def put(self, value):
-        if not self.prompt_seen: self.prompt_seen = True; return   # the first call carries the prompt
+        "Streamer hook of `transformers`' `generate`: the first call carries the prompt, later ones a token per row."
+        if not self.prompt_seen: self.prompt_seen = True; return
+        self.add(value.reshape(-1).tolist())
+
+    def add(self, tokens: list):
+        "One new token per row (rows already finished ignore theirs)."
         now = time.perf_counter()
         if self.t_first is None: self.t_first = now
-        for i, t in enumerate(value.reshape(-1).tolist()):
+        for i, t in enumerate(tokens):
             if self.done[i] is not None: continue
             if t in self.eos: self.done[i] = "stop"; self.t_end[i] = now; continue
             self.ids[i].append(t)
             if self.need_text: self._text(i, now)
 
+    def _decode(self, i) -> str:
+        "Text of row `i`'s tokens, decoding only the tokens since the last fixed point (plus a little context)."
+        ids, (k, fixed), dec = self.ids[i], self.fixed[i], self.tok.decode
+        if k == 0: new = dec(ids, skip_special_tokens=True)
+        else:
+            a = max(0, k - _CONTEXT)
+            ctx, win = dec(ids[a:k], skip_special_tokens=True), dec(ids[a:], skip_special_tokens=True)
+            new = fixed + win[len(ctx):] if win.startswith(ctx) else dec(ids, skip_special_tokens=True)
+        if len(ids) - k >= 4 * _CONTEXT and not new.endswith("\ufffd"): self.fixed[i] = (len(ids), new)
+        return new
+
     def _text(self, i, now):
-        new = self.tok.decode(self.ids[i], skip_special_tokens=True)
+        new = self._decode(i)
         if self.stop:
             cut = min((p for p in (new.find(s) for s in self.stop) if p >= 0), default=-1)
             if cut >= 0: new = new[:cut]; self.done[i] = "stop"; self.t_end[i] = now
@@ -122,11 +141,14 @@ class _Tracker:
 
     def end(self): pass
 
-    def __call__(self, input_ids, scores, **kw):
-        torch = lazy("torch")
+    def finished(self) -> list:
+        "Per row: is it done (end of sequence, a stop string, or the run cancelled)?"
         if self.token is not None and self.token.stopped: self.cancelled = True
-        flags = [self.cancelled or d is not None for d in self.done]
-        return torch.tensor(flags, dtype=torch.bool, device=input_ids.device)
+        return [self.cancelled or d is not None for d in self.done]
+
+    def __call__(self, input_ids, scores, **kw):
+        "Stopping-criterion hook of `transformers`' `generate`."
+        return lazy("torch").tensor(self.finished(), dtype=lazy("torch").bool, device=input_ids.device)
 
 # %% ../nbs/03_generate.ipynb #b01f1e33
 def _encode(lm, texts, params, truncate):
@@ -144,10 +166,24 @@ def _encode(lm, texts, params, truncate):
     return out
 
 # %% ../nbs/03_generate.ipynb #d57c0157
-def _run_batch(lm, batch_ids, params, tracker):
-    "Generate for one batch of token id lists (left-padded); returns the new token ids."
+ENGINES = ("auto", "fast", "transformers")
+
+def _pick_engine(lm, engine: str) -> str:
+    "'fast' or 'transformers' for `engine` on `lm`; 'auto' takes the fast decoder whenever the model fits it."
+    from llmops_nb.engine import why_not_fast
+    if engine == "transformers": return engine
+    reason = why_not_fast(lm.model)
+    check(engine == "auto" or reason is None, f"engine='fast' cannot run {lm.name!r}: {reason}; use engine='auto' or 'transformers'")
+    return "transformers" if reason else "fast"
+
+def _run_batch(lm, batch_ids, params, tracker, engine: str = "transformers"):
+    "Generate for one batch of token id lists (left-padded), reporting each step's tokens to `tracker`."
     torch, tf = lazy("torch"), lazy("transformers")
     tok = lm.tokenizer; pad = tok.pad_token_id
+    if engine == "fast":
+        from llmops_nb.engine import run, decoder_for
+        return run(decoder_for(lm.model), batch_ids, params.max_new_tokens, pad, tracker,
+                   params.temperature, params.top_k, params.top_p)
     L = max(map(len, batch_ids))
     ids = torch.tensor([[pad] * (L - len(x)) + x for x in batch_ids], device=lm.device)
     mask = torch.tensor([[0] * (L - len(x)) + [1] * len(x) for x in batch_ids], device=lm.device)
@@ -155,9 +191,7 @@ def _run_batch(lm, batch_ids, params, tracker):
               eos_token_id=sorted(tracker.eos), streamer=tracker, stopping_criteria=tf.StoppingCriteriaList([tracker]))
     if params.greedy: kw.update(temperature=None, top_p=None, top_k=None)
     else: kw.update(temperature=float(params.temperature), top_p=float(params.top_p), top_k=int(params.top_k) or None)
-    with torch.inference_mode():
-        out = lm.model.generate(input_ids=ids, attention_mask=mask, **kw)
-    return out[:, L:]
+    with torch.inference_mode(): lm.model.generate(input_ids=ids, attention_mask=mask, **kw)
 
 # %% ../nbs/03_generate.ipynb #f1f333ea
 def _eos_ids(lm):
@@ -172,12 +206,12 @@ def params_json(params: GenParams, **extra) -> str:
     return json.dumps(dict(max_new_tokens=params.max_new_tokens, temperature=params.temperature, top_p=params.top_p,
                            top_k=params.top_k, seed=params.seed, stop=list(params.stop), **extra))
 
-def _record(store, lm, gens, texts, params, prompt_version_id, run_id):
+def _record(store, lm, gens, texts, params, prompt_version_id, run_id, backend: str = None):
     "Write one `calls` row per generation in one transaction; sets each `call_id`."
     if store is False: return
     p = params_json(params, dtype=str(getattr(lm, "dtype", "")).replace("torch.", ""))
     now = time.time()
-    rows = [dict(ts=now, model=lm.name, model_fp=lm.fingerprint, backend=getattr(lm, "backend", "transformers"),
+    rows = [dict(ts=now, model=lm.name, model_fp=lm.fingerprint, backend=backend or getattr(lm, "backend", "transformers"),
                  prompt_hash=sha256_text(t), prompt=t,
                  output=g.text, params=p, tokens_in=g.tokens_in, tokens_out=g.tokens_out, latency=g.latency, ttft=g.ttft,
                  finish_reason=g.finish_reason, error=g.error, prompt_version_id=prompt_version_id, run_id=run_id)
@@ -185,7 +219,7 @@ def _record(store, lm, gens, texts, params, prompt_version_id, run_id):
     for g, i in zip(gens, store.insert("calls", rows)): g.call_id = i
 
 # %% ../nbs/03_generate.ipynb #c2a22e71
-def _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_progress):
+def _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_progress, engine="transformers"):
     "Yield `(indices, generations)` per batch, longest prompts first; a failing batch yields error records then raises."
     torch = lazy("torch")
     order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
@@ -200,7 +234,7 @@ def _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_prog
                 yield idx, [Generation(prompts[i], "", "cancelled", len(ids[i]), 0, 0.0, 0.0, lm.name) for i in idx]
                 continue
             tr = _Tracker(lm.tokenizer, len(idx), eos, params.stop, stream, idx, stop_token)
-            try: _run_batch(lm, [ids[i] for i in idx], params, tr)
+            try: _run_batch(lm, [ids[i] for i in idx], params, tr, engine)
             except Exception as e:
                 err = f"{type(e).__name__}: {e}"
                 yield idx, [Generation(prompts[i], "", "error", len(ids[i]), 0, 0.0, 0.0, lm.name, error=err) for i in idx]
@@ -223,23 +257,25 @@ def _finish(lm, prompts, ids, idx, tr) -> list:
 def generate(model, prompts, *, max_new_tokens: int = 128, temperature: float = 0.0, top_p: float = 1.0, top_k: int = 0,
              seed: int = None, stop=None, stream: Callable = None, system: str = None, batch_size: int = None,
              truncate: bool = False, stop_token: StopToken = None, store=None, prompt_version_id: int = None,
-             run_id: int = None, show_progress: bool = None, **load_kw) -> list:
+             run_id: int = None, show_progress: bool = None, engine: str = "auto", **load_kw) -> list:
     "Complete each of `prompts` with `model` (name or `LoadedModel`); returns one `Generation` per prompt, in order."
     stop = (stop,) if isinstance(stop, str) else tuple(stop or ())
     params = GenParams(max_new_tokens, temperature, top_p, top_k, seed, stop).validate()
     prompts = _check_prompts(prompts)
     check(batch_size is None or (isinstance(batch_size, int) and batch_size > 0), f"batch_size={batch_size!r} must be a positive integer or None")
+    check(engine in ENGINES, f"engine={engine!r} is not one of {ENGINES}; 'auto' picks the fastest that fits the model")
     check(stream is None or callable(stream), f"stream={stream!r} must be a callable(index, text) or None")
     check(store is None or store is False or isinstance(store, Store), f"store={store!r} must be a Store, None (the default store) or False (no record)")
     lm = load_model(model, **load_kw)
     store = default_store() if store is None else store
     if hasattr(lm, "complete"): return _generate_remote(lm, prompts, params, stream, system, stop_token, store, prompt_version_id, run_id)
+    engine = _pick_engine(lm, engine)
     texts = [render_prompt(lm, p, system) for p in prompts]
     ids = _encode(lm, texts, params, truncate)
     gens = [None] * len(prompts)
-    for idx, batch in _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_progress):
+    for idx, batch in _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_progress, engine):
         for i, g in zip(idx, batch): gens[i] = g
-        _record(store, lm, batch, [texts[i] for i in idx], params, prompt_version_id, run_id)
+        _record(store, lm, batch, [texts[i] for i in idx], params, prompt_version_id, run_id, backend=engine)
     return gens
 
 # %% ../nbs/03_generate.ipynb #f13c432d
