@@ -9,7 +9,7 @@ import os, sys, re, json, time, argparse, hashlib, itertools
 # this file is called profile.py: keep its folder off sys.path so it does not shadow the standard library's `profile`
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROGRESS", "0")
-import numpy as np, pandas as pd, pyarrow as pa
+import numpy as np, pandas as pd
 
 WORDS_RE = re.compile(r"Ġ([a-z]{3,11})$")
 

@@ -2,7 +2,6 @@
 import os, sys, time, subprocess, importlib.util, contextlib
 from conftest import free_port
 from pathlib import Path
-import pytest
 
 PY = sys.executable
 

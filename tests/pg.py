@@ -1,5 +1,5 @@
 "A throwaway PostgreSQL server on 127.0.0.1 for tests: Debian's postgresql, installed if missing, run as the postgres user."
-import glob, os, shutil, subprocess, tempfile, time
+import glob, os, shutil, subprocess, tempfile
 from conftest import free_port
 
 def _bin(name):

@@ -1,5 +1,5 @@
 "The widgets in a real JupyterLab, rendered by headless Chromium: hostile text stays inert, and widgets draw before any model loads."
-import json, os, shutil, subprocess, sys, time, urllib.request
+import json, os, subprocess, time, urllib.request
 from pathlib import Path
 import pytest
 from conftest import ROOT, BIN, free_port

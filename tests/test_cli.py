@@ -1,5 +1,5 @@
 "The `llmops-nb` console script, run as a user runs it."
-import json, os
+import json
 import pytest
 from conftest import run_cli
 

@@ -1,5 +1,5 @@
 "compare, adapters on one copy, the widget and the `llmops-nb compare` CLI with real models and a real SQLite store."
-import os, json, html
+import json
 import pytest
 from conftest import run_cli
 

@@ -1,8 +1,8 @@
 "The documentation site builds from the notebooks, with an API entry for every exported function."
-import ast, re, subprocess, sys
+import ast, re, subprocess
 from pathlib import Path
 import pytest
-from conftest import ROOT, BIN
+from conftest import ROOT
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):

@@ -1,5 +1,5 @@
 "The OpenAI-compatible backend against a real peer: llama.cpp's server serving the same SmolLM2 GGUF on 127.0.0.1."
-import os, json, time
+import json, time
 import pytest
 from llama_server import ensure_llama_cpp, llama_server, free_port
 

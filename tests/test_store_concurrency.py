@@ -1,5 +1,5 @@
 "Several processes writing to one SQLite store at once: every row lands, no error surfaces."
-import multiprocessing as mp, os, time
+import multiprocessing as mp, time
 from llmops_nb.store import Store
 
 def _writer(url, n, wid, q):

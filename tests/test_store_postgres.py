@@ -1,5 +1,5 @@
 "The store on a real PostgreSQL server: migrations, concurrent writers, and generation records."
-import multiprocessing as mp, time
+import multiprocessing as mp
 import pytest
 from pg import PgServer
 from llmops_nb.store import Store, MIGRATIONS
