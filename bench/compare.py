@@ -40,7 +40,8 @@ MEM = """
 import os, sys, gc, psutil, tempfile
 os.environ['HF_HUB_OFFLINE'] = '1'
 from llmops_nb.models import load_model
-from llmops_nb.compare import Adapters, make_test_adapter
+from llmops_nb.compare import Adapters
+from llmops_nb.models import make_test_adapter
 from llmops_nb.generate import generate
 mode, folder = sys.argv[1], sys.argv[2]
 if mode == 'make':

@@ -12,9 +12,9 @@ from .core import InputError, SetupError, LlmopsError, check, lazy, sha256_text,
 from .store import Store, default_store
 
 # %% auto #0
-__all__ = ['DEFAULT_RUBRIC', 'Adapters', 'variants', 'make_test_adapter', 'cached_calls', 'run_model', 'compare', 'Comparison',
-           'summary_table', 'parse_verdict', 'judge', 'word_diff_html', 'figure', 'grid_html', 'table_html',
-           'summary_html', 'to_html', 'read_table', 'cli_compare']
+__all__ = ['DEFAULT_RUBRIC', 'Adapters', 'variants', 'cached_calls', 'run_model', 'compare', 'Comparison', 'summary_table',
+           'parse_verdict', 'judge', 'word_diff_html', 'figure', 'grid_html', 'table_html', 'summary_html', 'to_html',
+           'read_table', 'cli_compare']
 
 # %% ../nbs/07a_compare.ipynb #62b35945
 def _adapter_error(name, path, base, e):
@@ -65,20 +65,6 @@ def _adapters_repr(self: Adapters):
     return f"**Adapters** on `{self.base_name}` (one copy): " + ", ".join(f"`{n}`" for n in self.adapters)
 
 Adapters.variants, Adapters._repr_markdown_ = variants, _adapters_repr
-
-# %% ../nbs/07a_compare.ipynb #e7161a28
-def make_test_adapter(base, folder, seed: int = 0, r: int = 4, targets=("q_proj", "v_proj", "o_proj", "up_proj", "down_proj")) -> Path:
-    "Save a randomly initialised (non-zero) LoRA adapter for `base` (a name or `LoadedModel`) in `folder`, for tests and demos."
-    torch, peft = lazy("torch"), lazy("peft")
-    from llmops_nb.models import load_model
-    lm = load_model(base, reuse=False) if not hasattr(base, "model") else base
-    torch.manual_seed(seed)
-    pm = peft.get_peft_model(lm.model, peft.LoraConfig(r=r, lora_alpha=4 * r, target_modules=list(targets), init_lora_weights=False))
-    with torch.no_grad():
-        for n, p in pm.named_parameters():
-            if "lora_B" in n: p.normal_(0, 0.5)
-    pm.save_pretrained(str(folder))
-    return Path(folder)
 
 # %% ../nbs/07a_compare.ipynb #7b731d4a
 def _label(m) -> str:

@@ -148,7 +148,8 @@ class _Tracker:
 
     def __call__(self, input_ids, scores, **kw):
         "Stopping-criterion hook of `transformers`' `generate`."
-        return lazy("torch").tensor(self.finished(), dtype=lazy("torch").bool, device=input_ids.device)
+        torch = lazy("torch")
+        return torch.tensor(self.finished(), dtype=torch.bool, device=input_ids.device)
 
 # %% ../nbs/03_generate.ipynb #b01f1e33
 def _encode(lm, texts, params, truncate):

@@ -12,7 +12,8 @@ def test_import_is_light():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 
 def test_smollm2_base_and_adapters_one_copy(home, tmp_path):
-    from llmops_nb.compare import compare, Adapters, make_test_adapter
+    from llmops_nb.compare import compare, Adapters
+    from llmops_nb.models import make_test_adapter
     from llmops_nb.store import default_store
     paths = {f"lora{i}": make_test_adapter("smollm2-135m-instruct", tmp_path / f"l{i}", seed=i, r=2, targets=("q_proj", "v_proj")) for i in range(2)}
     ad = Adapters("smollm2-135m-instruct", paths)
