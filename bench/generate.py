@@ -7,6 +7,10 @@ the issue names bf16, but where the CPU has no bf16 instructions bf16 is emulate
 would make the bound meaningless), the same engine run through transformers' generate instead of the fast decoder,
 single-prompt tok/s (beside llama.cpp on the same GGUF when llama-cpp-python is installed),
 and cold/warm load times. Prints ratios; absolute times on shared machines are noisy.
+
+It also prints the ceiling of this run on this machine: the useful work of the batched run (each prompt's own tokens
+prefilled once, the shared beginning once, one forward per generated token; attention and padding not counted, so the
+ceiling is generous) done at the measured matmul peak, and the ratio to the pipeline that ceiling allows.
 """
 import os, sys
 # bench/profile.py (named by issue 3) would shadow the standard library's `profile`: keep this folder off sys.path
@@ -16,7 +20,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROG
 warnings.filterwarnings("ignore")
 import torch
 from llmops_nb.models import load_model, MODELS
-from llmops_nb.generate import generate
+from llmops_nb.generate import generate, render_prompt
+from llmops_nb.engine import shared_prefix
 
 TOPICS = ["cats", "the Roman empire", "photosynthesis", "jazz", "volcanoes", "chess openings", "bread baking", "black holes",
           "the French revolution", "honey bees", "solar panels", "origami", "the Nile", "vaccines", "glaciers", "haiku"]
@@ -41,6 +46,17 @@ def compute_bound(n_params):
     "The compute bound in tok/s: the faster of a bf16 and an fp32 2048^3 matmul, / (2 x parameters)."
     flops = {d: matmul_flops(getattr(torch, d)) for d in ("bfloat16", "float32")}
     return flops, max(f for f, _ in flops.values()) / (2 * n_params)
+
+def ceiling(lm, gs, peak):
+    "tok/s of the batched run's useful work at `peak` FLOP/s (generous: attention, padding, sampling free)."
+    ids = lm.tokenizer([render_prompt(lm, p) for p in PROMPTS], add_special_tokens=not lm.chat)["input_ids"]
+    shared = shared_prefix(ids)
+    emb = lm.model.get_input_embeddings().weight.numel()
+    body, full = 2 * (lm.n_params - emb), 2 * lm.n_params    # SmolLM2 ties the LM head to the embedding: emb counts it
+    prefill = (shared + sum(len(x) - shared for x in ids)) * body + len(ids) * 2 * emb
+    decode = sum(max(g.tokens_out - 1, 0) for g in gs) * full
+    n = sum(g.tokens_out for g in gs)
+    return n / ((prefill + decode) / peak), (prefill + decode) / 1e9
 
 def cold_warm_load():
     with tempfile.TemporaryDirectory() as c:
@@ -98,6 +114,7 @@ if __name__ == "__main__":
     tps, n, gs = ours(lm)
     hf_tps, hf_n, hf_gs = ours(lm, engine="transformers")
     base_tps, base_n = baseline(lm.path)
+    top, gflop = ceiling(lm, gs, max(f for f, _ in flops.values()))
     one = single(lm)
     lc = llama_cpp_single()
     print(f"model: smollm2-135m-instruct, {lm.n_params/1e6:.1f}M params, engine dtype {str(lm.dtype).replace('torch.', '')}, {os.cpu_count()} cores")
@@ -109,4 +126,6 @@ if __name__ == "__main__":
           f"same text for {sum(a.text == b.text for a, b in zip(gs, hf_gs))}/32 prompts")
     print(f"RATIO vs pipeline baseline: {tps/base_tps:.1f}x (goal >= 20x)")
     print(f"RATIO vs compute bound: {tps/bound:.2f} (goal >= 0.33)")
+    print(f"ceiling of this run here: {gflop:.0f} GFLOP of useful work at the matmul peak -> {top:.0f} tok/s = "
+          f"{top/base_tps:.1f}x the pipeline at most; the engine reaches {tps/top:.2f} of it")
     print(f"single prompt: {one:.1f} tok/s" + (f"; llama.cpp on the same GGUF: {lc:.1f} tok/s -> ratio {one/lc:.2f}" if lc else "; llama.cpp: llama-cpp-python not installed"))
