@@ -15,7 +15,7 @@ ceiling is generous) done at the measured matmul peak, and the ratio to the pipe
 import os, sys
 # bench/profile.py (named by issue 3) would shadow the standard library's `profile`: keep this folder off sys.path
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-import os, sys, time, tempfile, statistics, importlib.util, warnings
+import time, tempfile, statistics, importlib.util, warnings
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROGRESS", "0")
 warnings.filterwarnings("ignore")
 import torch

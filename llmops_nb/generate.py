@@ -9,6 +9,7 @@ from dataclasses import dataclass, asdict, field
 from typing import Callable, Optional, Union
 from .core import InputError, check, lazy, sha256_text, progress, StopToken, Cancelled
 from .models import load_model, LoadedModel
+from .engine import why_not_fast, decoder_for, run
 from .store import Store, default_store
 
 # %% auto #0
@@ -171,7 +172,6 @@ ENGINES = ("auto", "fast", "transformers")
 
 def _pick_engine(lm, engine: str) -> str:
     "'fast' or 'transformers' for `engine` on `lm`; 'auto' takes the fast decoder whenever the model fits it."
-    from llmops_nb.engine import why_not_fast
     if engine == "transformers": return engine
     reason = why_not_fast(lm.model)
     check(engine == "auto" or reason is None, f"engine='fast' cannot run {lm.name!r}: {reason}; use engine='auto' or 'transformers'")
@@ -179,12 +179,11 @@ def _pick_engine(lm, engine: str) -> str:
 
 def _run_batch(lm, batch_ids, params, tracker, engine: str = "transformers"):
     "Generate for one batch of token id lists (left-padded), reporting each step's tokens to `tracker`."
-    torch, tf = lazy("torch"), lazy("transformers")
-    tok = lm.tokenizer; pad = tok.pad_token_id
+    pad = lm.tokenizer.pad_token_id
     if engine == "fast":
-        from llmops_nb.engine import run, decoder_for
         return run(decoder_for(lm.model), batch_ids, params.max_new_tokens, pad, tracker,
                    params.temperature, params.top_k, params.top_p)
+    torch, tf = lazy("torch"), lazy("transformers")
     L = max(map(len, batch_ids))
     ids = torch.tensor([[pad] * (L - len(x)) + x for x in batch_ids], device=lm.device)
     mask = torch.tensor([[0] * (L - len(x)) + [1] * len(x) for x in batch_ids], device=lm.device)
