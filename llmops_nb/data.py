@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_data.ipynb #09edb2e0
 from __future__ import annotations
-import os, re, io, sys, json, math, time, html, csv, codecs, argparse, threading, hashlib
+import os, re, io, sys, json, math, time, csv, codecs, argparse, threading, hashlib
 from pathlib import Path
 from dataclasses import dataclass, field
 import numpy as np
@@ -12,12 +12,15 @@ import pyarrow as pa, pyarrow.compute as pc
 import sqlalchemy as sa
 from fastcore.basics import patch
 from .core import InputError, SetupError, check, lazy, progress, sha256_text, sha256_file, StopToken, Cancelled
-from .store import metadata, migration, default_store
+from .store import default_store
+from .schema import datasets_table
+from .render import esc, md_esc
+
 
 # %% auto #0
-__all__ = ['SHAPES', 'FORMATS', 'datasets_table', 'PII_PATTERNS', 'detect_shape', 'Data', 'load_data', 'load_tokenizer',
-           'token_counts', 'row_token_counts', 'exact_groups', 'near_duplicate_clusters', 'luhn_ok', 'mask', 'mask_all',
-           'find_pii', 'repeated_runs', 'length_outliers', 'Profile', 'profile', 'cli_profile']
+__all__ = ['SHAPES', 'FORMATS', 'PII_PATTERNS', 'detect_shape', 'Data', 'load_data', 'load_tokenizer', 'token_counts',
+           'row_token_counts', 'exact_groups', 'near_duplicate_clusters', 'luhn_ok', 'mask', 'mask_all', 'find_pii',
+           'repeated_runs', 'length_outliers', 'Profile', 'profile', 'cli_profile']
 
 # %% ../nbs/05_data.ipynb #f9532eaa
 SHAPES = ("text", "instruction", "chat", "preference")
@@ -105,14 +108,8 @@ class Data:
     def __repr__(self): return f"Data({self.source!r}, {len(self):,} rows, shape={self.shape!r}, fields={self.fields})"
     def _repr_markdown_(self):
         sk = f", {self.skipped:,} bad lines skipped" if self.skipped else ""
-        f = ", ".join(f"{k} = `{_md(v)}`" for k, v in self.fields.items())
-        return f"**{_md(Path(self.source).name or self.source)}** — {len(self):,} rows, {self.format}, shape **{self.shape}** ({f}){sk}; fingerprint `{self.fingerprint[:16]}`"
-
-# %% ../nbs/05_data.ipynb #fa10b17c
-def _md(s) -> str:
-    "`s` made safe inside markdown: HTML escaped and markdown punctuation backslashed."
-    s = html.escape(str(s), quote=True).replace("\n", " ").replace("\r", " ")
-    return re.sub(r"([\\`*_\[\]{}()#+!|~<>])", r"\\\1", s)
+        f = ", ".join(f"{k} = `{md_esc(v)}`" for k, v in self.fields.items())
+        return f"**{md_esc(Path(self.source).name or self.source)}** — {len(self):,} rows, {self.format}, shape **{self.shape}** ({f}){sk}; fingerprint `{self.fingerprint[:16]}`"
 
 # %% ../nbs/05_data.ipynb #0597c99a
 def _col(table, name) -> pa.Array:
@@ -377,23 +374,6 @@ def _read_source(source, format, encoding, on_bad_lines):
               "jsonl": lambda: _read_jsonl(p, encoding, on_bad_lines), "json": lambda: _read_json(p, encoding, on_bad_lines)}[fmt]
     t, skipped = reader()
     return t, fmt, str(p), sha256_file(p), skipped
-
-# %% ../nbs/05_data.ipynb #79191f34
-datasets_table = sa.Table("datasets", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ts", sa.Float, nullable=False),
-    sa.Column("name", sa.String(300)),
-    sa.Column("source", sa.Text, nullable=False),
-    sa.Column("fingerprint", sa.String(80), nullable=False, index=True),
-    sa.Column("rows", sa.Integer, nullable=False),
-    sa.Column("format", sa.String(40)),
-    sa.Column("shape", sa.String(40)),
-    sa.Column("fields", sa.Text),      # JSON: field -> column
-    sa.Column("columns", sa.Text),     # JSON list of column names
-    keep_existing=True)                # this notebook and its exported module may both run in one process
-
-@migration("0100_datasets", exist_ok=True)
-def _m0100(conn): datasets_table.create(conn, checkfirst=True)
 
 # %% ../nbs/05_data.ipynb #e03e32cf
 @patch
@@ -839,21 +819,21 @@ class Profile:
 def _repr_markdown_(self: Profile) -> str:
     pct = lambda k: f"{k:,} ({100 * k / max(1, self.rows):.1f}%)"
     s = lambda d: f"min {d['min']}, median {d['median']:g}, p95 {d['p95']:g}, max {d['max']}" if d and d.get("min") is not None else "—"
-    L = [f"**Profile of {_md(Path(self.source).name or self.source)}** — {self.rows:,} rows, shape {self.shape}, text `{_md(self.text)}`", "",
+    L = [f"**Profile of {md_esc(Path(self.source).name or self.source)}** — {self.rows:,} rows, shape {self.shape}, text `{md_esc(self.text)}`", "",
          "| | |", "|---|---|", f"| missing / empty | {self.missing:,} / {self.empty:,} |",
          f"| characters | {s(self.chars)} |", f"| words | {s(self.words)} |"]
     if self.tokens:
         t = self.tokens
-        L.append(f"| tokens ({_md(t['model'])}) | {s(t)}; {pct(t['over_context'])} over {t['context_length']:,} |")
+        L.append(f"| tokens ({md_esc(t['model'])}) | {s(t)}; {pct(t['over_context'])} over {t['context_length']:,} |")
     L += [f"| exact duplicates | {pct(self.exact_duplicates)} in {len(self.exact_clusters):,} clusters |",
           f"| near duplicates | {pct(self.near_duplicates)} in {len(self.near_clusters):,} clusters (Jaccard ≥ {self.params.get('near_threshold')}) |",
           "| outliers | " + ", ".join(f"{k} {v:,}" for k, v in self.outliers.items()) + " |",
           "| PII | " + ", ".join(f"{k} {v['rows']:,}" for k, v in self.pii.items()) + " |"]
     if self.labels:
-        L.append("| labels | " + ", ".join(f"{_md(k)}: {v:,}" for k, v in list(self.labels.items())[:12]) + " |")
+        L.append("| labels | " + ", ".join(f"{md_esc(k)}: {v:,}" for k, v in list(self.labels.items())[:12]) + " |")
     ex = [(k, e) for k, v in self.pii.items() for e in v["examples"]]
     if ex:
-        L += ["", "| PII | row | example (masked) |", "|---|---|---|"] + [f"| {k} | {e['row']} | {_md(e['snippet'])} |" for k, e in ex]
+        L += ["", "| PII | row | example (masked) |", "|---|---|---|"] + [f"| {k} | {e['row']} | {md_esc(e['snippet'])} |" for k, e in ex]
     return "\n".join(L)
 
 # %% ../nbs/05_data.ipynb #4fad9d24

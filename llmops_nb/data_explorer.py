@@ -4,13 +4,15 @@
 
 # %% ../nbs/10_data_explorer.ipynb #e84b0148
 from __future__ import annotations
-import re, html, json
+import re, json
 from pathlib import Path
 import numpy as np
 import pyarrow as pa, pyarrow.compute as pc
 from fastcore.basics import patch
 from .core import InputError, check, lazy, StopToken
 from .data import Data, load_data, profile as _profile, Profile, _to_np
+from .render import esc, md_esc, table_html
+
 
 # %% auto #0
 __all__ = ['FLAGS', 'DataExplorer', 'pd_scores', 'pca2', 'pd_factorize', 'DataExplorerView']
@@ -140,20 +142,12 @@ def pd_scores(rows, scores, idx):
     return [round(pos[i], 4) for i in idx.tolist()]
 
 # %% ../nbs/10_data_explorer.ipynb #f9da6964
-def _cell(v, limit: int = 300) -> str:
-    "A table cell: the value as text, cut to `limit` characters, HTML-escaped."
-    s = v if isinstance(v, str) else json.dumps(v, default=str, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else str(v))
-    if len(s) > limit: s = s[:limit] + "…"
-    return html.escape(s, quote=True).replace("\n", "<br>")
-
 @patch
-def page_html(self: DataExplorer, limit: int = 300) -> str:
+def page_html(self: DataExplorer, limit: int = 300):
     "The current page as an HTML table in which every value is escaped; selected rows are marked."
     df = self.page_rows()
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ["row", "✓"] + list(df.columns))
-    body = "".join(f"<tr><td>{i}</td><td>{'✓' if i in self.selected else ''}</td>" + "".join(f"<td>{_cell(v, limit)}</td>" for v in r) + "</tr>"
-                   for i, r in zip(df.index.tolist(), df.itertuples(index=False)))
-    return f"<table class='llmops-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    rows = [[i, "✓" if i in self.selected else ""] + list(r) for i, r in zip(df.index.tolist(), df.itertuples(index=False))]
+    return table_html(rows, columns=["row", "✓"] + list(df.columns), limit=limit)
 
 @patch
 def status(self: DataExplorer) -> str:
@@ -280,7 +274,7 @@ def map_figure(self: DataExplorer, color: str = None):
         codes, uniq = pd_factorize(self.data.rows(m.row.values)[color])
         marker.update(color=codes, colorscale="Viridis")
     return go.Figure(go.Scattergl(x=m.x, y=m.y, mode="markers", marker=marker, customdata=m.row,
-                                  text=[html.escape(t) for t in m.text], hovertemplate="#%{customdata}: %{text}<extra></extra>"),
+                                  text=[esc(t) for t in m.text], hovertemplate="#%{customdata}: %{text}<extra></extra>"),
                      layout=dict(height=450, dragmode="lasso", margin=dict(t=30, b=30), title="embedding map (PCA of MiniLM)"))
 
 def pd_factorize(s):
@@ -290,10 +284,9 @@ def pd_factorize(s):
 # %% ../nbs/10_data_explorer.ipynb #0e0504fc
 @patch
 def _repr_markdown_(self: DataExplorer) -> str:
-    from llmops_nb.data import _md
-    f = ", ".join(f"{_md(k)} = {_md(v)}" for k, v in self.filters.items()) or "none"
-    s = f"; search `{_md(self.query)}`" if self.query else ("; semantic search" if self.semantic is not None else "")
-    return f"**DataExplorer** — {_md(self.data.source)}: {self.status()}; filters: {f}{s}"
+    f = ", ".join(f"{md_esc(k)} = {md_esc(v)}" for k, v in self.filters.items()) or "none"
+    s = f"; search `{md_esc(self.query)}`" if self.query else ("; semantic search" if self.semantic is not None else "")
+    return f"**DataExplorer** — {md_esc(self.data.source)}: {self.status()}; filters: {f}{s}"
 
 # %% ../nbs/10_data_explorer.ipynb #0ea795c3
 class DataExplorerView:
@@ -356,7 +349,7 @@ def redraw(self: DataExplorerView, err: str = None):
     self.table.value = self.ex.page_html()
     msg = err or getattr(self, "_msg", None) or ""
     color = "#b00" if err else "#555"
-    self.status.value = f"<span style='color:{color}'>{html.escape(self.ex.status())}{' · ' + html.escape(msg) if msg else ''}</span>"
+    self.status.value = f"<span style='color:{color}'>{esc(self.ex.status())}{' · ' + esc(msg) if msg else ''}</span>"
 
 # %% ../nbs/10_data_explorer.ipynb #771057ee
 def _parse_value(s: str, column: str, ex: DataExplorer):
@@ -393,22 +386,16 @@ def _open_tab(self: DataExplorerView, i: int):
             self.cluster.value = 0 if cl else None
             show()
         def show(*_):
-            self.cluster_html.value = "" if self.cluster.value is None else _frame_html(self.ex.cluster_rows(self.kind.value, self.cluster.value))
+            self.cluster_html.value = "" if self.cluster.value is None else table_html(self.ex.cluster_rows(self.kind.value, self.cluster.value), index="row", limit=300)
         self.kind.observe(refill, names="value"); self.cluster.observe(show, names="value")
         box.children = [W.HTML(f"{p.exact_duplicates:,} exact and {p.near_duplicates:,} near duplicate rows"), self.kind, self.cluster, self.cluster_html]
         refill()
-    elif i == 3: box.children = [W.HTML(_frame_html(self.ex.pii_findings()))]
+    elif i == 3: box.children = [W.HTML(table_html(self.ex.pii_findings(), index="row", limit=300))]
     elif i == 4:
         self.map_btn = W.Button(description="Compute map"); self.map_n = W.IntText(value=5000, description="Points")
         self.map_box = W.VBox()
         self.map_btn.on_click(lambda _: self._do(self._draw_map))
         box.children = [W.HBox([self.map_n, self.map_btn]), self.map_box]
-
-def _frame_html(df) -> str:
-    "A small DataFrame as an HTML table with every value escaped."
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ["row"] + list(df.columns))
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in [i] + list(r)) + "</tr>" for i, r in zip(df.index.tolist(), df.itertuples(index=False)))
-    return f"<table class='llmops-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 # %% ../nbs/10_data_explorer.ipynb #44390499
 @patch

@@ -11,57 +11,10 @@ from .core import InputError, check, lazy, sha256_text, progress, StopToken, Can
 from .models import load_model, LoadedModel
 from .engine import why_not_fast, decoder_for, run
 from .store import Store, default_store
+from .schema import Generation, GenParams
 
 # %% auto #0
-__all__ = ['ENGINES', 'Generation', 'GenParams', 'render_prompt', 'auto_batch_size', 'params_json', 'generate']
-
-# %% ../nbs/03_generate.ipynb #6b3c736a
-@dataclass
-class Generation:
-    "One completion: the `text` and how it was made."
-    prompt: object          # the prompt as given (a string or chat messages)
-    text: str
-    finish_reason: str      # 'stop' (end of sequence or a stop string), 'length', 'cancelled' or 'error'
-    tokens_in: int
-    tokens_out: int
-    latency: float          # seconds from the start of its batch until it finished
-    ttft: float             # seconds until its first new token
-    model: str = ""
-    error: Optional[str] = None
-    call_id: Optional[int] = None
-
-    @property
-    def tok_per_s(self) -> float: return self.tokens_out / self.latency if self.latency else 0.0
-    def _repr_markdown_(self):
-        import html
-        return (f"**{html.escape(self.model)}** · {self.tokens_out} tokens · {self.latency:.2f}s · {self.finish_reason}\n\n"
-                f"<pre>{html.escape(self.text)}</pre>")
-
-# %% ../nbs/03_generate.ipynb #27a5ebeb
-@dataclass
-class GenParams:
-    "Sampling parameters of one `generate` call."
-    max_new_tokens: int = 128
-    temperature: float = 0.0
-    top_p: float = 1.0
-    top_k: int = 0
-    seed: Optional[int] = None
-    stop: tuple = ()
-
-    def validate(self):
-        "Raise `InputError` naming the first bad parameter."
-        m = self.max_new_tokens
-        check(isinstance(m, int) and not isinstance(m, bool) and m > 0, f"max_new_tokens={m!r} must be a positive integer, e.g. 128")
-        check(isinstance(self.temperature, (int, float)) and self.temperature >= 0,
-              f"temperature={self.temperature!r} must be >= 0 (0 means greedy decoding)")
-        check(isinstance(self.top_p, (int, float)) and 0 < self.top_p <= 1, f"top_p={self.top_p!r} must be in (0, 1]; use 1.0 to disable")
-        check(isinstance(self.top_k, int) and self.top_k >= 0, f"top_k={self.top_k!r} must be an integer >= 0; use 0 to disable")
-        check(self.seed is None or (isinstance(self.seed, int) and self.seed >= 0), f"seed={self.seed!r} must be a non-negative integer or None")
-        check(all(isinstance(s, str) and s for s in self.stop), f"stop={list(self.stop)!r} must be non-empty strings")
-        return self
-
-    @property
-    def greedy(self) -> bool: return self.temperature == 0
+__all__ = ['ENGINES', 'render_prompt', 'auto_batch_size', 'params_json', 'generate']
 
 # %% ../nbs/03_generate.ipynb #cff292f1
 def _check_prompts(prompts) -> list:

@@ -4,10 +4,12 @@
 
 # %% ../nbs/11_playground.ipynb #a2140615
 from __future__ import annotations
-import html, time, threading
+import time, threading
 from .core import InputError, check, lazy, StopToken
 from .store import Store
 from .prompts import PromptTemplate, PromptRegistry, PromptVersion, prompt_for, fit_prompt, _records, _finish_run, prompts_table
+from .render import esc, safe, pre_html, table_html
+
 
 # %% auto #0
 __all__ = ['passages_of', 'keyword_retriever', 'PlaygroundState', 'PromptPlayground']
@@ -231,28 +233,23 @@ def run_data(self: PlaygroundState, data=None, batch_size: int = 8, background: 
     return self._start(work, background)
 
 @patch
-def results_html(self: PlaygroundState, max_rows: int = 50) -> str:
+def results_html(self: PlaygroundState, max_rows: int = 50):
     "The data run's results as an HTML table, every cell escaped."
     if self.results is None: return ""
-    df = self.results.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>" for row in df.itertuples(index=False))
     more = f"<p>{len(self.results) - max_rows} more rows in .state.results</p>" if len(self.results) > max_rows else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+    return table_html(self.results, max_rows=max_rows) + safe(more)
 
 # %% ../nbs/11_playground.ipynb #ed29066c
 @patch
 def _repr_markdown_(self: PlaygroundState):
-    v = f" · editing `{html.escape(self.version.spec)}`" if self.version else (f" · prompt `{html.escape(self.name)}`" if self.name else "")
-    lines = [f"**PromptPlayground** · model `{html.escape(self.model)}` · {self.status}{v}", "",
-             f"<pre>{html.escape(self.text)}</pre>"]
-    if self.error: lines.append(f"**error:** {html.escape(self.error)}")
-    if self.output: lines += ["**output** · " + self.stats, f"<pre>{html.escape(self.output)}</pre>"]
+    v = f" · editing `{esc(self.version.spec)}`" if self.version else (f" · prompt `{esc(self.name)}`" if self.name else "")
+    lines = [f"**PromptPlayground** · model `{esc(self.model)}` · {self.status}{v}", "",
+             f"<pre>{esc(self.text)}</pre>"]
+    if self.error: lines.append(f"**error:** {esc(self.error)}")
+    if self.output: lines += ["**output** · " + self.stats, f"<pre>{esc(self.output)}</pre>"]
     return "\n\n".join(lines)
 
 # %% ../nbs/11_playground.ipynb #99a5834c
-def _pre(text: str) -> str: return f"<pre style='white-space:pre-wrap;margin:0'>{html.escape(text or '')}</pre>"
-
 class PromptPlayground:
     "Notebook widget to edit, run, stop, save and compare prompt versions on `models`, optionally with a `retriever` for `{{ context }}`."
     def __init__(self, models, template=None, store: Store = None, retriever=None, data=None):
@@ -368,11 +365,11 @@ def _sync(self: PromptPlayground):
     "Show the state: status, error, output, stats, passages, progress, results and button states."
     s = self.state
     busy = s.running and s.status in ("loading model", "running")
-    self.status.value = f"<i>{html.escape(s.status)}</i>"
-    self.error.value = f"<span style='color:#b00'>{html.escape(s.error)}</span>" if s.error else ""
-    self.output.value = _pre(s.output)
-    self.stats.value = html.escape(s.stats)
-    self.passages.value = ("<b>retrieved</b><ol>" + "".join(f"<li>{html.escape(p)}</li>" for p in s.passages) + "</ol>") if s.passages else ""
+    self.status.value = f"<i>{esc(s.status)}</i>"
+    self.error.value = f"<span style='color:#b00'>{esc(s.error)}</span>" if s.error else ""
+    self.output.value = pre_html(s.output)
+    self.stats.value = esc(s.stats)
+    self.passages.value = ("<b>retrieved</b><ol>" + "".join(f"<li>{esc(p)}</li>" for p in s.passages) + "</ol>") if s.passages else ""
     self.progress.max, self.progress.value = max(s.progress[1], 1), s.progress[0]
     self.results.value = s.results_html()
     self.run_button.disabled = self.data_button.disabled = busy

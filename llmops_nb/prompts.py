@@ -4,17 +4,21 @@
 
 # %% ../nbs/04_prompts.ipynb #ebd10a00
 from __future__ import annotations
-import re, json, time, html, difflib, warnings, argparse, sys
+import re, json, time, difflib, warnings, argparse, sys
 from dataclasses import dataclass, field
 from typing import Optional
 import sqlalchemy as sa
 from fastcore.basics import patch
 from .core import InputError, SetupError, check, sha256_text, StopToken
-from .store import Store, default_store, metadata, migration, runs_table, calls_table
+from .store import Store, default_store
+from .schema import runs_table, calls_table, prompts_table, prompt_tags_table, golden_table, golden_results_table
+from .render import esc
+from .metrics import score
+
 
 # %% auto #0
-__all__ = ['prompts_table', 'prompt_tags_table', 'golden_table', 'golden_results_table', 'PromptTemplate', 'prompt_for',
-           'fit_prompt', 'PromptVersion', 'PromptRegistry', 'case_scores', 'GoldenRun', 'cli_prompts']
+__all__ = ['PromptTemplate', 'prompt_for', 'fit_prompt', 'PromptVersion', 'PromptRegistry', 'case_scores', 'GoldenRun',
+           'cli_prompts']
 
 # %% ../nbs/04_prompts.ipynb #2c6cbd1c
 _MAX_REPEAT = 100_000   # longest string or list a template may build with `*`
@@ -192,7 +196,7 @@ def readable(self: PromptTemplate) -> str:
 @patch
 def _repr_markdown_(self: PromptTemplate):
     return (f"**PromptTemplate** · variables: {', '.join(f'`{v}`' for v in self.variables) or 'none'} · "
-            f"hash `{self.content_hash[:12]}`\n\n<pre>{html.escape(self.readable())}</pre>")
+            f"hash `{self.content_hash[:12]}`\n\n<pre>{esc(self.readable())}</pre>")
 
 # %% ../nbs/04_prompts.ipynb #b371d70b
 def prompt_for(lm, messages: list):
@@ -209,51 +213,6 @@ def fit_prompt(lm, prompt, max_new_tokens: int = 0, where: str = "") -> int:
     check(n <= room, f"{where}the rendered prompt has {n} tokens but {lm.name!r} has a context of {lm.context_length} tokens "
                      f"({room} left after max_new_tokens={max_new_tokens}); shorten the template or its values, or lower max_new_tokens")
     return n
-
-# %% ../nbs/04_prompts.ipynb #33efaef4
-prompts_table = sa.Table("prompts", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, index=True),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("content_hash", sa.String(64), nullable=False),
-    sa.Column("template", sa.Text, nullable=False),          # JSON: text, system, examples
-    sa.Column("created", sa.Float, nullable=False),
-    sa.UniqueConstraint("name", "version", name="uq_prompts_name_version"),
-    sa.UniqueConstraint("name", "content_hash", name="uq_prompts_name_hash"), keep_existing=True)
-
-prompt_tags_table = sa.Table("prompt_tags", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("tag", sa.String(100), nullable=False),
-    sa.Column("prompt_id", sa.Integer, sa.ForeignKey("prompts.id"), nullable=False),
-    sa.Column("updated", sa.Float, nullable=False),
-    sa.UniqueConstraint("name", "tag", name="uq_prompt_tags_name_tag"), keep_existing=True)
-
-@migration("0401_prompts", exist_ok=True)
-def _m0401(conn):
-    prompts_table.create(conn, checkfirst=True); prompt_tags_table.create(conn, checkfirst=True)
-
-# %% ../nbs/04_prompts.ipynb #74320763
-golden_table = sa.Table("prompt_golden", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, index=True),  # the prompt name the case belongs to
-    sa.Column("inputs", sa.Text, nullable=False),                   # JSON of variable values
-    sa.Column("expected", sa.Text, nullable=False),
-    sa.Column("case_hash", sa.String(64), nullable=False),
-    sa.Column("created", sa.Float, nullable=False),
-    sa.UniqueConstraint("name", "case_hash", name="uq_prompt_golden_case"), keep_existing=True)
-
-golden_results_table = sa.Table("prompt_golden_results", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.Integer, nullable=False, index=True),
-    sa.Column("golden_id", sa.Integer, nullable=False),
-    sa.Column("call_id", sa.Integer),
-    sa.Column("output", sa.Text),
-    sa.Column("scores", sa.Text), keep_existing=True)               # scores: JSON of exact_match, contains, ...
-
-@migration("0402_prompt_golden", exist_ok=True)
-def _m0402(conn):
-    golden_table.create(conn, checkfirst=True); golden_results_table.create(conn, checkfirst=True)
 
 # %% ../nbs/04_prompts.ipynb #2b3679d8
 @dataclass
@@ -276,8 +235,8 @@ class PromptVersion:
         "Chat messages for `values` (see `PromptTemplate.render`)."
         return self.template._render(values, warn=True)
     def _repr_markdown_(self):
-        tags = ", ".join(f"`{html.escape(t)}`" for t in self.tags) or "none"
-        return f"**{html.escape(self.spec)}** · tags: {tags} · hash `{self.content_hash[:12]}`\n\n" + self.template._repr_markdown_()
+        tags = ", ".join(f"`{esc(t)}`" for t in self.tags) or "none"
+        return f"**{esc(self.spec)}** · tags: {tags} · hash `{self.content_hash[:12]}`\n\n" + self.template._repr_markdown_()
 
 _NAME_RE, _TAG_RE = r"[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}", r"[A-Za-z_][A-Za-z0-9_.\-]{0,99}"
 
@@ -449,7 +408,7 @@ def _repr_markdown_(self: PromptRegistry):
     df = self.list()
     if not len(df): return "**PromptRegistry** — no prompts saved yet"
     lines = ["**PromptRegistry**", "", "| name | versions | tags |", "|---|---|---|"]
-    lines += [f"| {html.escape(r.name)} | {r.versions} | {html.escape(r.tags)} |" for r in df.itertuples()]
+    lines += [f"| {esc(r.name)} | {r.versions} | {esc(r.tags)} |" for r in df.itertuples()]
     return "\n".join(lines)
 
 # %% ../nbs/04_prompts.ipynb #aa9678bb
@@ -548,12 +507,7 @@ def case_scores(output: str, expected: str) -> dict:
     return {"exact_match": float(o == e), "contains": float(e.casefold() in o.casefold())}
 
 def _extra_metrics(outputs, expected, metrics):
-    "Corpus metrics from `llmops_nb.metrics.score` when that layer exists; {} otherwise."
-    try: from llmops_nb.metrics import score
-    except ImportError:
-        if metrics: raise SetupError(f"metrics {list(metrics)} need the llmops_nb.metrics layer, which this install lacks; "
-                                     "use metrics=None for exact match and contains") from None
-        return {}
+    "Corpus metrics of `outputs` against `expected` from `llmops_nb.metrics.score` (default: rouge and chrF, best effort)."
     if metrics is None: metrics = ["rouge", "chrf"]
     try: return {k: float(v) for k, v in score(outputs, expected, metrics=list(metrics)).items() if isinstance(v, (int, float))}
     except Exception as e:
@@ -573,7 +527,7 @@ class GoldenRun:
 
     def _repr_markdown_(self):
         s = " · ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in self.summary.items())
-        return f"**golden run {self.run_id}** — `{html.escape(self.spec)}` on `{html.escape(self.model)}` ({self.status}): {s}"
+        return f"**golden run {self.run_id}** — `{esc(self.spec)}` on `{esc(self.model)}` ({self.status}): {s}"
 
 # %% ../nbs/04_prompts.ipynb #9e16b05d
 @patch

