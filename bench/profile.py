@@ -90,8 +90,8 @@ def main():
     ap.add_argument("--model", default="smollm2-135m-instruct")
     ap.add_argument("--no-embed", action="store_true")
     a = ap.parse_args()
-    from llmops_nb.data import profile, load_tokenizer, PII_PATTERNS
-    tok, ctx, _ = load_tokenizer(a.model)
+    from llmops_nb.data import profile, tokenizer_for, PII_PATTERNS
+    tok, ctx, _ = tokenizer_for(a.model)
     t = time.perf_counter(); texts, near, exact, pii = make_rows(a.rows, vocabulary(tok)); gen = time.perf_counter() - t
     print(f"generated {len(texts):,} rows, mean {np.mean([len(s) for s in texts[:10000]]):.0f} chars, in {gen:.1f}s "
           f"(planted: {len(exact):,} exact copies, {len(near):,} near copies, {sum(len(v) for v in pii.values()):,} PII rows)")

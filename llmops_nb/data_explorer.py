@@ -10,17 +10,18 @@ import numpy as np
 import pyarrow as pa, pyarrow.compute as pc
 from fastcore.basics import patch
 from .core import InputError, check, lazy, StopToken
-from .data import Data, load_data, profile as _profile, Profile, _to_np
+from .loading import Data, load_data, _to_np
+from .data import profile as _profile, Profile
 from .render import esc, md_esc, table_html
 
 
 # %% auto #0
-__all__ = ['FLAGS', 'DataExplorer', 'pd_scores', 'pca2', 'pd_factorize', 'DataExplorerView']
+__all__ = ['FLAGS', 'DataExplorerState', 'pd_scores', 'pca2', 'pd_factorize', 'DataExplorer']
 
 # %% ../nbs/10_data_explorer.ipynb #232ee302
 FLAGS = ("exact_dup", "near_cluster", "pii", "outlier", "empty", "missing")
 
-class DataExplorer:
+class DataExplorerState:
     "State of the data explorer over `data` (anything `load_data` takes): filters, search, page, selection."
     def __init__(self, data, text: str = None, label: str = None, page_size: int = 20, model=None, index=None,
                  semantic_sample: int = 20_000, **load_opts):
@@ -38,25 +39,25 @@ class DataExplorer:
 
 # %% ../nbs/10_data_explorer.ipynb #c254e690
 @patch(as_prop=True)
-def profile(self: DataExplorer) -> Profile:
+def profile(self: DataExplorerState) -> Profile:
     "The dataset's `Profile`, computed on first use."
     if self._profile is None: self._profile = _profile(self.data, text=self.text, label=self.label, model=self.model)
     return self._profile
 
 @patch(as_prop=True)
-def matching(self: DataExplorer) -> np.ndarray:
+def matching(self: DataExplorerState) -> np.ndarray:
     "Positions of the rows that pass every filter and search, in order (semantic search: by similarity)."
     if self._match is None: self._match = self._compute_match()
     return self._match
 
 @patch(as_prop=True)
-def n_pages(self: DataExplorer) -> int: return max(1, -(-len(self.matching) // self.page_size))
+def n_pages(self: DataExplorerState) -> int: return max(1, -(-len(self.matching) // self.page_size))
 
 # %% ../nbs/10_data_explorer.ipynb #cb88a434
 _LENGTHS = ("chars", "words", "tokens")
 
 @patch
-def set_filter(self: DataExplorer, column: str, value=True):
+def set_filter(self: DataExplorerState, column: str, value=True):
     "Keep rows whose `column` (a data column, a length or a flag) equals `value`, is in a list, or lies in a (low, high) range."
     ok = column in self.data.columns or column in _LENGTHS or column in FLAGS
     check(ok, f"cannot filter on {column!r}; use a column ({', '.join(self.data.columns)}), a length ({', '.join(_LENGTHS)}) or a flag ({', '.join(FLAGS)})")
@@ -65,17 +66,17 @@ def set_filter(self: DataExplorer, column: str, value=True):
     return self
 
 @patch
-def clear_filters(self: DataExplorer):
+def clear_filters(self: DataExplorerState):
     "Remove every filter and search."
     self.filters, self.query, self.semantic = {}, None, None; self._changed()
     return self
 
 @patch
-def _changed(self: DataExplorer): self._match, self.page = None, 0
+def _changed(self: DataExplorerState): self._match, self.page = None, 0
 
 # %% ../nbs/10_data_explorer.ipynb #d4b2516f
 @patch
-def search(self: DataExplorer, query: str = None, regex: bool = False):
+def search(self: DataExplorerState, query: str = None, regex: bool = False):
     "Keep rows whose text contains `query` (case-insensitive), or matches it as an RE2 regex when `regex`; None clears."
     if query is not None and regex:
         try: pc.match_substring_regex(pa.array([""]), query)
@@ -96,7 +97,7 @@ def _mask_eq(col, value) -> np.ndarray:
     return _to_np(pc.fill_null(pc.equal(col, pa.scalar(value, col.type) if not isinstance(value, bool) else value), False))
 
 @patch
-def _flag(self: DataExplorer, name: str) -> np.ndarray:
+def _flag(self: DataExplorerState, name: str) -> np.ndarray:
     a = self.profile.arrays
     if name == "near_cluster": return a["near_cluster"] >= 0
     if name == "pii": return np.any([v for k, v in a.items() if k.startswith("pii_")], 0)
@@ -104,7 +105,7 @@ def _flag(self: DataExplorer, name: str) -> np.ndarray:
     return a[name]
 
 @patch
-def _compute_match(self: DataExplorer) -> np.ndarray:
+def _compute_match(self: DataExplorerState) -> np.ndarray:
     m = np.ones(len(self), bool)
     for c, v in self.filters.items():
         if c in FLAGS: m &= self._flag(c) == bool(v)
@@ -123,12 +124,12 @@ def _compute_match(self: DataExplorer) -> np.ndarray:
 
 # %% ../nbs/10_data_explorer.ipynb #d61883a5
 @patch
-def goto(self: DataExplorer, page: int):
+def goto(self: DataExplorerState, page: int):
     "Show page `page` (0-based), clamped to the pages there are."
     self.page = int(min(max(0, page), self.n_pages - 1)); return self
 
 @patch
-def page_rows(self: DataExplorer):
+def page_rows(self: DataExplorerState):
     "The rows of the current page as a DataFrame indexed by position (with a `score` column after semantic search)."
     idx = self.matching[self.page * self.page_size:(self.page + 1) * self.page_size]
     df = self.data.rows(idx)
@@ -143,20 +144,20 @@ def pd_scores(rows, scores, idx):
 
 # %% ../nbs/10_data_explorer.ipynb #f9da6964
 @patch
-def page_html(self: DataExplorer, limit: int = 300):
+def page_html(self: DataExplorerState, limit: int = 300):
     "The current page as an HTML table in which every value is escaped; selected rows are marked."
     df = self.page_rows()
     rows = [[i, "✓" if i in self.selected else ""] + list(r) for i, r in zip(df.index.tolist(), df.itertuples(index=False))]
     return table_html(rows, columns=["row", "✓"] + list(df.columns), limit=limit)
 
 @patch
-def status(self: DataExplorer) -> str:
+def status(self: DataExplorerState) -> str:
     "One line: matching rows, page, selection."
     return f"{len(self.matching):,} of {len(self):,} rows match · page {self.page + 1} of {self.n_pages} · {len(self.selected):,} selected"
 
 # %% ../nbs/10_data_explorer.ipynb #0dbc199d
 @patch
-def select(self: DataExplorer, rows=None, page: bool = False, matching: bool = False, add: bool = True):
+def select(self: DataExplorerState, rows=None, page: bool = False, matching: bool = False, add: bool = True):
     "Select `rows` (positions), the current `page`, or every `matching` row; `add=False` replaces the selection."
     new = set(np.asarray(rows, np.int64).tolist()) if rows is not None else set()
     if page: new |= set(self.matching[self.page * self.page_size:(self.page + 1) * self.page_size].tolist())
@@ -167,18 +168,18 @@ def select(self: DataExplorer, rows=None, page: bool = False, matching: bool = F
     return self
 
 @patch
-def unselect(self: DataExplorer, rows=None):
+def unselect(self: DataExplorerState, rows=None):
     "Drop `rows` from the selection, or clear it when `rows` is None."
     self.selected = set() if rows is None else self.selected - set(np.asarray(rows).tolist()); return self
 
 @patch(as_prop=True)
-def selection(self: DataExplorer):
+def selection(self: DataExplorerState):
     "The selected rows as a DataFrame indexed by position."
     return self.data.rows(sorted(self.selected))
 
 # %% ../nbs/10_data_explorer.ipynb #9455ac73
 @patch
-def export(self: DataExplorer, path, rows: str = "selection") -> Path:
+def export(self: DataExplorerState, path, rows: str = "selection") -> Path:
     "Write the `selection` (or all `matching` rows) to `path` as csv, jsonl or parquet (by suffix); returns the path."
     check(rows in ("selection", "matching"), f"rows={rows!r}; use 'selection' or 'matching'")
     p = Path(path); suf = p.suffix.lower()
@@ -194,7 +195,7 @@ def export(self: DataExplorer, path, rows: str = "selection") -> Path:
 
 # %% ../nbs/10_data_explorer.ipynb #698c639a
 @patch
-def vector_index(self: DataExplorer):
+def vector_index(self: DataExplorerState):
     "The `VectorIndex` semantic search uses, built on first call."
     if self._index is None:
         from llmops_nb.vectors import VectorIndex
@@ -204,7 +205,7 @@ def vector_index(self: DataExplorer):
     return self._index
 
 @patch
-def semantic_search(self: DataExplorer, query: str, k: int = 50):
+def semantic_search(self: DataExplorerState, query: str, k: int = 50):
     "Show the `k` rows most similar in meaning to `query`, most similar first (filters still apply)."
     check(isinstance(query, str) and query.strip(), "type something to search for")
     r = self.vector_index().search(query, k=k)
@@ -214,25 +215,25 @@ def semantic_search(self: DataExplorer, query: str, k: int = 50):
 
 # %% ../nbs/10_data_explorer.ipynb #656017e4
 @patch
-def histogram(self: DataExplorer, kind: str = "chars"):
+def histogram(self: DataExplorerState, kind: str = "chars"):
     "Plotly figure of a pre-binned length histogram (`chars`, `words`, `tokens`) or of the `labels`."
     return self.profile.figure(kind)
 
 @patch
-def clusters(self: DataExplorer, kind: str = "exact") -> list:
+def clusters(self: DataExplorerState, kind: str = "exact") -> list:
     "Duplicate clusters (lists of positions, largest first) of `kind` 'exact' or 'near'."
     check(kind in ("exact", "near"), f"kind={kind!r}; use 'exact' or 'near'")
     return self.profile.exact_clusters if kind == "exact" else self.profile.near_clusters
 
 @patch
-def cluster_rows(self: DataExplorer, kind: str = "exact", i: int = 0):
+def cluster_rows(self: DataExplorerState, kind: str = "exact", i: int = 0):
     "The rows of cluster `i` of `kind` as a DataFrame."
     cl = self.clusters(kind)
     check(0 <= i < len(cl), f"there are {len(cl)} {kind} clusters; pick i from 0 to {len(cl) - 1}" if cl else f"there are no {kind} duplicate clusters")
     return self.data.rows(cl[i])
 
 @patch
-def pii_findings(self: DataExplorer):
+def pii_findings(self: DataExplorerState):
     "PII found, one row per kind with the row count and masked examples."
     import pandas as pd
     return pd.DataFrame([dict(kind=k, rows=v["rows"], matches=v["matches"], examples=" | ".join(f"#{e['row']}: {e['snippet']}" for e in v["examples"]))
@@ -246,7 +247,7 @@ def pca2(X: np.ndarray) -> np.ndarray:
     return Xc @ vt[:2].T
 
 @patch
-def embedding_map(self: DataExplorer, sample: int = 5000, color: str = None):
+def embedding_map(self: DataExplorerState, sample: int = 5000, color: str = None):
     "DataFrame (row, x, y, text) of a sample of ≤ 50k rows projected to 2-D, kept as `map_frame`; returns a Scattergl figure."
     import pandas as pd
     check(1 <= sample <= 50_000, f"sample={sample} must be from 1 to 50,000 points")
@@ -264,7 +265,7 @@ def embedding_map(self: DataExplorer, sample: int = 5000, color: str = None):
     return self.map_figure(color)
 
 @patch
-def map_figure(self: DataExplorer, color: str = None):
+def map_figure(self: DataExplorerState, color: str = None):
     "The Scattergl figure of the last `embedding_map`, coloured by column `color`; hover text is escaped."
     go = lazy("plotly.graph_objects")
     m = self._map
@@ -283,17 +284,17 @@ def pd_factorize(s):
 
 # %% ../nbs/10_data_explorer.ipynb #0e0504fc
 @patch
-def _repr_markdown_(self: DataExplorer) -> str:
+def _repr_markdown_(self: DataExplorerState) -> str:
     f = ", ".join(f"{md_esc(k)} = {md_esc(v)}" for k, v in self.filters.items()) or "none"
     s = f"; search `{md_esc(self.query)}`" if self.query else ("; semantic search" if self.semantic is not None else "")
-    return f"**DataExplorer** — {md_esc(self.data.source)}: {self.status()}; filters: {f}{s}"
+    return f"**DataExplorerState** — {md_esc(self.data.source)}: {self.status()}; filters: {f}{s}"
 
 # %% ../nbs/10_data_explorer.ipynb #0ea795c3
-class DataExplorerView:
-    "ipywidgets view of a `DataExplorer` (made from `data` and options when it is not one); `.widget` is the root."
-    def __init__(self, explorer, **kw):
+class DataExplorer:
+    "The data explorer widget over `data` (anything `load_data` takes, or a `DataExplorerState`); `.state` holds the logic, `.widget` is the root."
+    def __init__(self, data, **kw):
         W = lazy("ipywidgets")
-        self.ex = explorer if isinstance(explorer, DataExplorer) else DataExplorer(explorer, **kw)
+        self.ex = self.state = data if isinstance(data, DataExplorerState) else DataExplorerState(data, **kw)
         self.q = W.Text(placeholder="substring or regex", description="Search")
         self.regex = W.Checkbox(description="regex", value=False, indent=False)
         self.search_btn = W.Button(description="Search")
@@ -317,13 +318,18 @@ class DataExplorerView:
         self.widget = self.tabs
         self._wire(); self.redraw()
 
+    def __getattr__(self, name):
+        "Everything the state can do, the widget can do: `DataExplorer(df).select(...)` acts on its state."
+        if name in ("ex", "state"): raise AttributeError(name)
+        return getattr(self.state, name)
+
     def _ipython_display_(self):
         from IPython.display import display
         display(self.widget)
 
 # %% ../nbs/10_data_explorer.ipynb #5e425bb3
 @patch
-def _wire(self: DataExplorerView):
+def _wire(self: DataExplorer):
     on = lambda b, f: b.on_click(lambda _: self._do(f))
     on(self.search_btn, lambda: self.ex.search(self.q.value or None, regex=self.regex.value))
     on(self.sem_btn, lambda: self.ex.semantic_search(self.sem.value))
@@ -336,7 +342,7 @@ def _wire(self: DataExplorerView):
     self.tabs.observe(lambda ch: self._do(lambda: self._open_tab(ch["new"])), names="selected_index")
 
 @patch
-def _do(self: DataExplorerView, f):
+def _do(self: DataExplorer, f):
     "Run `f`, then redraw; an error goes to the status line instead of a traceback."
     self._msg = None
     try: f(); err = None
@@ -344,7 +350,7 @@ def _do(self: DataExplorerView, f):
     self.redraw(err)
 
 @patch
-def redraw(self: DataExplorerView, err: str = None):
+def redraw(self: DataExplorer, err: str = None):
     "Redraw the table page and the status line."
     self.table.value = self.ex.page_html()
     msg = err or getattr(self, "_msg", None) or ""
@@ -352,7 +358,7 @@ def redraw(self: DataExplorerView, err: str = None):
     self.status.value = f"<span style='color:{color}'>{esc(self.ex.status())}{' · ' + esc(msg) if msg else ''}</span>"
 
 # %% ../nbs/10_data_explorer.ipynb #771057ee
-def _parse_value(s: str, column: str, ex: DataExplorer):
+def _parse_value(s: str, column: str, ex: DataExplorerState):
     "A filter value typed as text: 'low..high' range, 'a,b,c' list, true/false for flags, else the value in the column's type."
     s = s.strip()
     if column in FLAGS: return s.lower() not in ("false", "0", "no", "n")
@@ -367,7 +373,7 @@ def _parse_value(s: str, column: str, ex: DataExplorer):
 
 # %% ../nbs/10_data_explorer.ipynb #fe9879db
 @patch
-def _open_tab(self: DataExplorerView, i: int):
+def _open_tab(self: DataExplorer, i: int):
     "Build a profile tab the first time it is opened."
     W, go = lazy("ipywidgets"), lazy("plotly.graph_objects")
     box = self.tabs.children[i]
@@ -399,7 +405,7 @@ def _open_tab(self: DataExplorerView, i: int):
 
 # %% ../nbs/10_data_explorer.ipynb #44390499
 @patch
-def _draw_map(self: DataExplorerView):
+def _draw_map(self: DataExplorer):
     go = lazy("plotly.graph_objects")
     self.map_fig = go.FigureWidget(self.ex.embedding_map(sample=self.map_n.value))
     self.map_fig.data[0].on_selection(lambda trace, points, selector: self._do(lambda: self.ex.select([trace.customdata[i] for i in points.point_inds])))
@@ -407,8 +413,17 @@ def _draw_map(self: DataExplorerView):
 
 # %% ../nbs/10_data_explorer.ipynb #79d6c780
 @patch
-def _ipython_display_(self: DataExplorer):
+def _ipython_display_(self: DataExplorerState):
     "Display the explorer's ipywidgets view (built once)."
     from IPython.display import display
-    if getattr(self, "_view", None) is None: self._view = DataExplorerView(self)
+    if getattr(self, "_view", None) is None: self._view = DataExplorer(self)
     display(self._view.widget)
+
+# %% ../nbs/10_data_explorer.ipynb #e00acabf
+def __getattr__(name):
+    "Old names of this module: `DataExplorerView` is now `DataExplorer`."
+    if name == "DataExplorerView":
+        import warnings
+        warnings.warn("DataExplorerView is now DataExplorer (the widget; its .state is a DataExplorerState)", DeprecationWarning, stacklevel=2)
+        return DataExplorer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,9 @@ from __future__ import annotations
 import time, threading
 from .core import InputError, check, lazy, StopToken
 from .store import Store
-from .prompts import PromptTemplate, PromptRegistry, PromptVersion, prompt_for, fit_prompt, _records, _finish_run, prompts_table
+from .templates import PromptTemplate, prompt_for, fit_prompt
+from .registry import PromptRegistry, PromptVersion, _records, _finish_run
+from .schema import prompts_table
 from .render import esc, safe, pre_html, table_html
 
 

@@ -143,7 +143,7 @@ def near_duplicate_pairs(self: VectorIndex, threshold: float = 0.95, k: int = 10
 @patch
 def near_duplicates(self: VectorIndex, threshold: float = 0.95, k: int = 10) -> list:
     "Clusters (lists of row ids, largest first) of rows joined by cosine similarity ≥ `threshold`."
-    from llmops_nb.data import _union_find
+    from llmops_nb.quality import _union_find
     P = self.near_duplicate_pairs(threshold, k)
     if not len(P): return []
     nodes = np.unique(P[["a", "b"]].values)
