@@ -376,7 +376,16 @@ def recover(self: Ratings) -> int:
             p.unlink(missing_ok=True); n += len(rows)
     return n
 
-# %% ../nbs/09_ratings.ipynb #ceeeedc3
+# %% ../nbs/09_ratings.ipynb #f15cc685
+def _base_row(it, sc, annotator, task, comment=None, seconds=None, left=None) -> dict:
+    "The columns of a rating row that describe item `it`, who rated it and how."
+    return dict(ts=time.time(), schema=sc.kind, annotator=annotator, task=task, item_key=it["key"],
+                prompt=it["prompt"] if it["prompt"] is None or isinstance(it["prompt"], str) else json.dumps(it["prompt"], ensure_ascii=False),
+                outputs=json.dumps(it["outputs"], ensure_ascii=False), models=json.dumps(it["models"]), prompt_version_id=it["prompt_version_id"],
+                call_id=(it["call_ids"] or [None])[0], other_call_id=(it["call_ids"] + [None, None])[1], run_id=it["run_id"], item=it["item"],
+                left=left, seconds=None if seconds is None else float(seconds), comment=comment)
+
+# %% ../nbs/09_ratings.ipynb #6d93e1cc
 @patch
 def rows_for(self: Ratings,
              item,                    # an item: a dict (prompt, output or a/b, model, call_id, ...) or a text
@@ -395,14 +404,10 @@ def rows_for(self: Ratings,
     check(sc.kind != "pairwise" or len(it["outputs"]) == 2, f"a pairwise rating needs an item with two outputs, got {len(it['outputs'])}")
     check(seconds is None or (isinstance(seconds, (int, float)) and seconds >= 0), f"seconds={seconds!r} must be a number >= 0")
     vals = v if (sc.kind == "rubric" and criterion is None) else {criterion: v}
-    base = dict(ts=time.time(), schema=sc.kind, annotator=annotator, task=task, item_key=it["key"],
-                prompt=it["prompt"] if it["prompt"] is None or isinstance(it["prompt"], str) else json.dumps(it["prompt"], ensure_ascii=False),
-                outputs=json.dumps(it["outputs"], ensure_ascii=False), models=json.dumps(it["models"]), prompt_version_id=it["prompt_version_id"],
-                call_id=(it["call_ids"] or [None])[0], other_call_id=(it["call_ids"] + [None, None])[1], run_id=it["run_id"], item=it["item"],
-                left=left, seconds=None if seconds is None else float(seconds), comment=comment)
+    base = _base_row(it, sc, annotator, task, comment, seconds, left)
     return [dict(base, uid=uuid.uuid4().hex, criterion=c, value=json.dumps(x, ensure_ascii=False)) for c, x in vals.items()]
 
-# %% ../nbs/09_ratings.ipynb #4e8fb1e2
+# %% ../nbs/09_ratings.ipynb #6ace5c3d
 @patch
 def add(self: Ratings, item, value, schema, annotator: str, task: str = None, criterion: str = None, comment: str = None,
         seconds: float = None, left: str = None):
@@ -417,7 +422,7 @@ def add_pairwise(self: Ratings, prompt, a: str, b: str, choice: str, annotator: 
     it = dict(prompt=prompt, outputs=[a, b], models=list(models or []), call_ids=list(call_ids or []))
     return self.add(it, choice, "pairwise", annotator, task=task, comment=comment, seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #017888d6
+# %% ../nbs/09_ratings.ipynb #e5cd4c50
 @patch
 def add_async(self: Ratings, *args, **kw):
     "Validate like `add` now, commit on a background thread; returns a `Future` of the id (`None` while only journaled)."
@@ -431,7 +436,7 @@ def add_many(self: Ratings, records) -> list:
     rows = [r for rec in records for r in self.rows_for(**rec)]
     return self._commit(rows)
 
-# %% ../nbs/09_ratings.ipynb #a2f5e0f6
+# %% ../nbs/09_ratings.ipynb #f869bb53
 @patch
 def retract(self: Ratings, rating_id: int, annotator: str):
     "Withdraw rating `rating_id` (undo): appends a row with no value that supersedes it; only its own annotator may."
@@ -443,7 +448,16 @@ def retract(self: Ratings, rating_id: int, annotator: str):
     r = {k: v for k, v in old.items() if k not in ("id", "uid")}
     return self._commit([dict(r, ts=time.time(), value="null", supersedes=rating_id, uid=uuid.uuid4().hex)])[0]
 
-# %% ../nbs/09_ratings.ipynb #f80a0086
+# %% ../nbs/09_ratings.ipynb #6ac45cf2
+@patch
+def withdraw(self: Ratings, item, schema, annotator: str, task: str = None, criterion: str = None):
+    "Withdraw `annotator`'s current rating of `item` (undo; works offline too): a row with no value that supersedes it."
+    sc, annotator, it = schema_from(schema), _check_annotator(annotator), as_item(item)
+    if sc.kind == "rubric": sc.schema_of(criterion)
+    else: sc._no_criterion(criterion)
+    return self._commit([dict(_base_row(it, sc, annotator, task), uid=uuid.uuid4().hex, criterion=criterion, value="null")])[0]
+
+# %% ../nbs/09_ratings.ipynb #85bbde64
 @patch
 def _frame(self: Ratings, task=None, history=False):
     "All stored rating rows (of `task`), JSON decoded; only the current ones unless `history`."
@@ -451,15 +465,18 @@ def _frame(self: Ratings, task=None, history=False):
     self.flush()
     df = self.store.frame("ratings", **({} if task is None else dict(task=task)))
     dec = lambda s: None if s is None else json.loads(s)
-    df["value"] = [dec(v) for v in df.value]
-    df["value"] = [v.lower() if (k == "pairwise" and isinstance(v, str)) else v for k, v in zip(df.schema, df.value)]
+    vals = [dec(v) for v in df.value]
+    vals = [v.lower() if (k == "pairwise" and isinstance(v, str)) else v for k, v in zip(df.schema, vals)]
+    df["value"] = pd.Series(vals, index=df.index, dtype=object)
+    for c in ("task", "criterion", "item_key", "prompt", "left", "comment", "item"):
+        df[c] = pd.Series([None if x is None or x != x else x for x in df[c]], index=df.index, dtype=object)
     for c in ("outputs", "models"): df[c] = [[] if s is None else json.loads(s) for s in df[c]]
     if not history:
         gone = set(df.supersedes.dropna().astype(int))
         df = df[~df.id.isin(gone) & df.value.notna()]
     return df.reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #573211c1
+# %% ../nbs/09_ratings.ipynb #00040b9f
 _COLS = ["id", "ts", "task", "schema", "criterion", "annotator", "item_key", "prompt", "outputs", "models", "value", "left", "seconds",
          "comment", "supersedes", "call_id", "other_call_id", "run_id", "item", "prompt_version_id", "uid"]
 
@@ -474,7 +491,7 @@ def to_frame(self: Ratings, task: str = None, schema=None, annotator: str = None
     if not judges: df = df[~df.annotator.str.startswith("judge:")]
     return df[_COLS].sort_values("id").reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #e1fd2a2a
+# %% ../nbs/09_ratings.ipynb #64d7b321
 def _flip(v): return {"a": "b", "b": "a"}.get(v, v)
 
 @patch
@@ -498,7 +515,7 @@ def _with_units(self: Ratings, df):
     df["unit"], df["value"], df["prompt"], df["outputs"], df["models"] = units, vals, prompts, outs, models
     return df
 
-# %% ../nbs/09_ratings.ipynb #2998feaa
+# %% ../nbs/09_ratings.ipynb #c54872ed
 def _majority(votes: list, ties: str):
     "(winner, agreement) of pairwise `votes`, or (None, reason) when there is none."
     c = Counter(v for v in votes if not (ties == "ignore" and v == "tie"))
@@ -507,7 +524,7 @@ def _majority(votes: list, ties: str):
     if top == "tie" or (rest and rest[0][1] == k): return None, "tie"
     return top, k / sum(c.values())
 
-# %% ../nbs/09_ratings.ipynb #f8a7ffbe
+# %% ../nbs/09_ratings.ipynb #535452df
 @patch
 def to_dpo(self: Ratings,
            task: str = None,             # only this rating task's ratings
@@ -533,7 +550,7 @@ def to_dpo(self: Ratings,
                 "rate more pairs, lower min_agreement, or pass ties='ignore'")
     return pd.DataFrame(rows)
 
-# %% ../nbs/09_ratings.ipynb #991d39c1
+# %% ../nbs/09_ratings.ipynb #721d9d2c
 @patch
 def to_sft(self: Ratings, task: str = None, meta: bool = False):
     "SFT rows (`prompt`, `completion`) from the current corrections: per item, the latest correction given."
@@ -545,7 +562,7 @@ def to_sft(self: Ratings, task: str = None, meta: bool = False):
     if meta: out["item_key"], out["annotator"], out["original"] = df.item_key.tolist(), df.annotator.tolist(), [o[0] if o else None for o in df.outputs]
     return out
 
-# %% ../nbs/09_ratings.ipynb #f7edec04
+# %% ../nbs/09_ratings.ipynb #6ee0b0a7
 @patch
 def export(self: Ratings, kind: str = "ratings", **kw):
     "The rows of export `kind`: 'ratings' (the current ratings, values as JSON text), 'dpo' or 'sft'."
@@ -569,7 +586,7 @@ def to_dataset(self: Ratings, kind: str = "ratings", **kw):
     "Export `kind` ('ratings', 'dpo' or 'sft') as a Hugging Face `datasets.Dataset`."
     return lazy("datasets").Dataset.from_pandas(self.export(kind, **kw), preserve_index=False)
 
-# %% ../nbs/09_ratings.ipynb #45524bb2
+# %% ../nbs/09_ratings.ipynb #5a29c7ca
 def cohen_kappa(a, b, weights: str = None) -> float:
     "Cohen's kappa between labels `a` and `b` of the same items; `weights` None, 'linear' or 'quadratic' (as scikit-learn's `cohen_kappa_score`)."
     a, b = np.asarray(a), np.asarray(b)
@@ -586,7 +603,7 @@ def cohen_kappa(a, b, weights: str = None) -> float:
     with np.errstate(divide="ignore", invalid="ignore"): k = np.sum(w * cm) / np.sum(w * expected)
     return float(1 - k)
 
-# %% ../nbs/09_ratings.ipynb #0b06a5d3
+# %% ../nbs/09_ratings.ipynb #8b357c9b
 def fleiss_kappa(table) -> float:
     "Fleiss' kappa of `table`: items × categories counts, every item rated by the same number of annotators (as statsmodels' `fleiss_kappa`)."
     table = 1.0 * np.asarray(table)
@@ -608,7 +625,7 @@ def count_table(values) -> tuple:
         for v in vs: t[i, ix[v]] += 1
     return t, cats
 
-# %% ../nbs/09_ratings.ipynb #0c855e4a
+# %% ../nbs/09_ratings.ipynb #580220c4
 def _alpha_distances(domain, level, n_v):
     "Distances between the values of `domain` at `level` (as the `krippendorff` package computes them)."
     i = np.arange(len(domain)); i1, i2 = i[:, None], i[None, :]
@@ -619,7 +636,7 @@ def _alpha_distances(domain, level, n_v):
     between = np.add.reduceat(np.append(n_v, 0), ranges.reshape(-1))[::2].reshape(*i1.shape)
     return (between - np.divide(n_v[i1] + n_v[i2], 2, dtype=np.float64)) ** 2
 
-# %% ../nbs/09_ratings.ipynb #7aadf7ef
+# %% ../nbs/09_ratings.ipynb #32799dde
 def krippendorff_alpha(data, level: str = "nominal") -> float:
     "Krippendorff's alpha of `data`: annotators × items, `nan` where missing; `level` 'nominal', 'ordinal' or 'interval' (as the `krippendorff` package)."
     check(level in ("nominal", "ordinal", "interval"), f"level={level!r} must be 'nominal', 'ordinal' or 'interval'")
@@ -638,7 +655,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     d = _alpha_distances(domain, level, n_v)
     return float(1 - (o * d).sum() / (e * d).sum())
 
-# %% ../nbs/09_ratings.ipynb #9520ca18
+# %% ../nbs/09_ratings.ipynb #07136985
 def _codes(vals) -> tuple:
     "Numeric codes of `vals` (numbers stay as they are), and whether they are ordinal numbers."
     if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals): return [float(v) for v in vals], True
@@ -665,7 +682,7 @@ def _group_agreement(g) -> dict:
         if ordinal: out["alpha_ordinal"] = krippendorff_alpha(multi.to_numpy(), "ordinal")
     return out
 
-# %% ../nbs/09_ratings.ipynb #f6311a92
+# %% ../nbs/09_ratings.ipynb #a503cf7b
 _AGREE = ("scale", "thumbs", "pairwise", "rubric", "judge")
 
 @patch
@@ -679,7 +696,7 @@ def agreement(self: Ratings, task: str = None, judges: bool = False):
     cols = ["schema", "criterion", "items", "annotators", "ratings", "cohen_kappa", "fleiss_kappa", "alpha_nominal", "alpha_ordinal"]
     return pd.DataFrame(rows, columns=cols)
 
-# %% ../nbs/09_ratings.ipynb #f2f615c5
+# %% ../nbs/09_ratings.ipynb #e1f83dfe
 @patch
 def annotator_stats(self: Ratings, task: str = None):
     "Per annotator: current ratings, items rated, median seconds per item, first and last rating time."
@@ -707,7 +724,7 @@ def disagreements(self: Ratings, task: str = None, top: int = 10):
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["disagreement", "spread"], ascending=False, kind="stable").head(top).reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #4e01f8c5
+# %% ../nbs/09_ratings.ipynb #0aabca29
 @dataclass
 class RatingTask:
     "Rate `items` on `schema`, each seen by `overlap` of `annotators` (`None`: anyone, all items), with `guidelines` (markdown) beside each."
@@ -730,7 +747,7 @@ class RatingTask:
             check(isinstance(self.overlap, int) and 1 <= self.overlap <= len(self.annotators),
                   f"overlap={self.overlap!r} must be from 1 to the number of annotators ({len(self.annotators)})")
 
-# %% ../nbs/09_ratings.ipynb #2fca3f31
+# %% ../nbs/09_ratings.ipynb #c8511da9
 @patch
 def assigned(self: RatingTask, annotator: str) -> list:
     "Indices of the items `annotator` is to rate: dealt round-robin so each item goes to `overlap` annotators."
@@ -747,7 +764,7 @@ def done(self: RatingTask, annotator: str, ratings: Ratings) -> set:
     need = len(self.schema.criteria or [None])
     return {k for k, g in df.groupby("item_key") if g.criterion.fillna("").nunique() >= need}
 
-# %% ../nbs/09_ratings.ipynb #23e69e8a
+# %% ../nbs/09_ratings.ipynb #7952cf3e
 @patch
 def queue(self: RatingTask, annotator: str, ratings: Ratings) -> list:
     "Indices of the items `annotator` still has to rate, in order: where their last session stopped."
@@ -766,7 +783,7 @@ def progress(self: RatingTask, ratings: Ratings):
         rows.append(dict(annotator=a, assigned=len(keys), done=d, remaining=len(keys) - d, percent=100 * d / max(len(keys), 1)))
     return pd.DataFrame(rows, columns=["annotator", "assigned", "done", "remaining", "percent"]).set_index("annotator")
 
-# %% ../nbs/09_ratings.ipynb #946a37fd
+# %% ../nbs/09_ratings.ipynb #03c1928e
 @patch
 def suggest(self: RatingTask, values: dict):
     "Pre-label items: `values` maps an item index or key to a suggested value (checked against the schema)."
@@ -784,7 +801,7 @@ def accept(self: RatingTask, i: int, annotator: str, ratings: Ratings, seconds: 
     check(it["key"] in self.suggestions, f"item {i} of task {self.name!r} has no suggestion; rate it yourself or add one with suggest()")
     return ratings.add(it, self.suggestions[it["key"]], self.schema, annotator, task=self.name, comment="accepted suggestion", seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #de94b4bc
+# %% ../nbs/09_ratings.ipynb #2e7477d1
 @patch
 def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: str = None, **kw):
     "Pre-label a pairwise task made from `comparison` with `judge_model`'s verdicts, run in both orders: 'tie' unless both orders agree."
@@ -794,7 +811,7 @@ def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: s
     win = {str(r.item): ("a" if r.winner == a else "b" if r.winner == b else "tie") for r in v.itertuples()}
     return self.suggest({it["key"]: win[it["item"]] for it in self.items if it["item"] in win and it["models"] == [a, b]})
 
-# %% ../nbs/09_ratings.ipynb #8774d050
+# %% ../nbs/09_ratings.ipynb #9b3cca08
 @patch
 def save(self: RatingTask, store) -> int:
     "Save (or update) this task in `store` so any annotator's session can `RatingTask.load` it; returns its row id."
@@ -818,7 +835,7 @@ def load(cls: RatingTask, store, name: str) -> RatingTask:
     return cls(r["name"], json.loads(r["items"]), schema_from(json.loads(r["schema"])), r["guidelines"] or "",
                None if r["annotators"] is None else json.loads(r["annotators"]), r["overlap"], json.loads(r["suggestions"] or "{}"))
 
-# %% ../nbs/09_ratings.ipynb #68239084
+# %% ../nbs/09_ratings.ipynb #f90ae2b7
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise InputError(f"{self.prog}: {message}")
 
@@ -837,7 +854,7 @@ def _ratings_parser():
     s.add_argument("--json", action="store_true", help="print JSON")
     return p
 
-# %% ../nbs/09_ratings.ipynb #3822fc60
+# %% ../nbs/09_ratings.ipynb #abf6dbff
 def _stats(r: Ratings, task) -> dict:
     df = r.to_frame(task=task)
     return dict(store=redact_url(r.store.url), ratings=len(df), by_schema=df.schema.value_counts().to_dict(),
