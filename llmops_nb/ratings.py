@@ -655,7 +655,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     d = _alpha_distances(domain, level, n_v)
     return float(1 - (o * d).sum() / (e * d).sum())
 
-# %% ../nbs/09_ratings.ipynb #07136985
+# %% ../nbs/09_ratings.ipynb #bb433e7b
 def _codes(vals) -> tuple:
     "Numeric codes of `vals` (numbers stay as they are), and whether they are ordinal numbers."
     if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals): return [float(v) for v in vals], True
@@ -667,7 +667,7 @@ def _group_agreement(g) -> dict:
     codes, ordinal = _codes(g.value.tolist())
     g = g.assign(code=codes).drop_duplicates(["annotator", "unit"], keep="last")
     wide = g.pivot(index="annotator", columns="unit", values="code")
-    n_per = wide.notna().sum(0); multi = wide.loc[:, n_per >= 2]
+    n_per = wide.notna().sum(axis=0); multi = wide.loc[:, n_per >= 2]
     out = dict(items=int(multi.shape[1]), annotators=int(wide.shape[0]), ratings=int(len(g)),
                cohen_kappa=np.nan, fleiss_kappa=np.nan, alpha_nominal=np.nan, alpha_ordinal=np.nan)
     if multi.shape[1] == 0: return out
