@@ -14,7 +14,7 @@ from .ratings import (Ratings, RatingTask, RatingSchema, schema_from, items_from
 # %% auto #0
 __all__ = ['NAV_KEYS', 'RaterState', 'Rater']
 
-# %% ../nbs/13_rater.ipynb #301e8e27
+# %% ../nbs/13_rater.ipynb #f9e92d6d
 class RaterState:
     "Rate `items` (a DataFrame, list, `Comparison`, call records, golden run or a `RatingTask`) on `schema` as `annotator`, one at a time."
     def __init__(self, items, schema="scale", annotator: str = None, ratings=None, task: RatingTask = None, guidelines: str = None,
@@ -30,7 +30,7 @@ class RaterState:
         self.order = task.assigned(self.annotator) if task else list(range(len(self.items)))
         check(self.order, f"annotator {self.annotator!r} has no items to rate in this task")
         self.background, self.history, self.skipped, self.futures, self.error = background, [], set(), [], None
-        self.comments, self.crit, self.comment_open = {}, 0, False
+        self.comments, self.crit, self.comment_open, self.on_commit = {}, 0, False, None   # on_commit(future): called when a background commit ends
         self._resume(); self._shown()
 
 # %% ../nbs/13_rater.ipynb #45c36e82
@@ -84,7 +84,7 @@ def skip(self: RaterState):
     "Leave the current item unrated for now and move on."
     self.skipped.add(self.index); self.go(1)
 
-# %% ../nbs/13_rater.ipynb #b78aaa82
+# %% ../nbs/13_rater.ipynb #8a8d8af7
 @patch
 def _commit(self: RaterState, fn, *args, **kw):
     "Call `Ratings.fn` now, or on the background thread when `background`; returns the id or a Future."
@@ -93,7 +93,9 @@ def _commit(self: RaterState, fn, *args, **kw):
         from concurrent.futures import ThreadPoolExecutor
         self.ratings._pool = ThreadPoolExecutor(1, thread_name_prefix="llmops-ratings")
     f = self.ratings._pool.submit(getattr(self.ratings, fn), *args, **kw)
-    self.futures.append(f); return f
+    self.futures.append(f)
+    if self.on_commit is not None: f.add_done_callback(self.on_commit)
+    return f
 
 @patch
 def _give(self: RaterState, value, criterion=None, comment=None, advance=True):
@@ -358,13 +360,13 @@ def _widget_class():
         status = traitlets.Unicode("").tag(sync=True)
     return _RaterWidget
 
-# %% ../nbs/13_rater.ipynb #676d6da0
+# %% ../nbs/13_rater.ipynb #53270287
 class Rater:
     "Rate `items` one at a time with the keyboard (or buttons): `Rater(df, schema='scale', annotator='alice')`; options as `RaterState`."
     def __init__(self, items, schema="scale", annotator: str = None, **kw):
         self.state = RaterState(items, schema, annotator, background=kw.pop("background", True), **kw)
         self.widget = _widget_class()()
-        self.widget.on_msg(self._on_msg)
+        self.widget.on_msg(self._on_msg); self.state.on_commit = self._done
         self.message = ""
         self.refresh()
 
@@ -372,7 +374,7 @@ class Rater:
         from IPython.display import display
         display(self.widget)
 
-# %% ../nbs/13_rater.ipynb #1c56a748
+# %% ../nbs/13_rater.ipynb #3eef5c29
 @patch
 def refresh(self: Rater):
     "Redraw from the state."
@@ -388,7 +390,7 @@ def _done(self: Rater, f):
 @patch
 def _on_msg(self: Rater, widget, content, buffers=None):
     "A key press or a text from the browser."
-    s, n = self.state, len(self.state.futures)
+    s = self.state
     try:
         t = content.get("type")
         if t == "key": self.message = s.key(str(content.get("key", "")))
@@ -396,4 +398,3 @@ def _on_msg(self: Rater, widget, content, buffers=None):
         elif t == "correct": self.message = s.correct(str(content.get("text", "")))
     except InputError as e: self.message = str(e)
     self.refresh()
-    for f in s.futures[n:]: f.add_done_callback(self._done)
