@@ -200,7 +200,11 @@ def _comparison_items(c, pairwise: bool, a=None, b=None) -> list:
     return [as_item(dict(prompt=A.prompt[i], outputs=[A.output[i], B.output[i]], models=[a, b], call_ids=[A.call_id[i], B.call_id[i]],
                          run_id=c.run_id, item=i, reference=A.reference[i])) for i in sorted(set(A.index) & set(B.index))]
 
-# %% ../nbs/09_ratings.ipynb #8c1f80d9
+# %% ../nbs/09_ratings.ipynb #ef54809e
+def _call_record(r):
+    "A row of the `calls` table (it has `prompt_hash`) with its `id` as the item's `call_id`."
+    return dict(r, call_id=r["id"]) if isinstance(r, dict) and "prompt_hash" in r and "id" in r and "call_id" not in r else r
+
 def items_from(x, schema="scale", a: str = None, b: str = None, store=None) -> list:
     "Items from a DataFrame, a list of dicts or texts, a `Comparison`, call records (`Store.rows('calls')`) or a golden-set run."
     from llmops_nb.compare import Comparison
@@ -216,10 +220,10 @@ def items_from(x, schema="scale", a: str = None, b: str = None, store=None) -> l
         cols = set(x.columns)
         check(cols & {"output", "outputs", "response", "completion", "text", "a"},
               f"the DataFrame has no output column; columns are: {', '.join(map(str, x.columns))}; name it 'output' (or 'a' and 'b' for pairs)")
-        items = [as_item(r) for r in x.to_dict("records")]
+        items = [as_item(_call_record(r)) for r in x.to_dict("records")]
     else:
         check(isinstance(x, (list, tuple)), f"cannot rate a {type(x).__name__}; give a DataFrame, a list of dicts, a Comparison, call records or a GoldenRun")
-        items = [as_item(r) for r in x]
+        items = [as_item(_call_record(r)) for r in x]
     check(items, "there are no items to rate; give at least one")
     check(not pairwise or all(len(i["outputs"]) == 2 for i in items), "a pairwise rating needs two outputs per item ('a' and 'b' or 'outputs')")
     return items
@@ -283,23 +287,42 @@ def _stored_uids(conn, uids) -> dict:
     for i in range(0, len(uids), 500): out.update(dict(conn.execute(sa.select(t.c.uid, t.c.id).where(t.c.uid.in_(uids[i:i + 500]))).all()))
     return out
 
-# %% ../nbs/09_ratings.ipynb #d240c9e9
+# %% ../nbs/09_ratings.ipynb #f46d42ec
+def _waves(rows) -> list:
+    "`rows` split so no wave holds two rows with the same supersede key: the k-th rating of a key goes in wave k."
+    seen, waves = Counter(), []
+    for r in rows:
+        k = _skey(r) if r.get("item_key") else ("", r["uid"])
+        n = seen[k]; seen[k] += 1
+        if n == len(waves): waves.append([])
+        waves[n].append(r)
+    return waves
+
+def _insert_many(conn, rows) -> list:
+    "Insert `rows` (same keys) in one statement; their ids in order."
+    if len(rows) == 1 or conn.dialect.name not in ("sqlite", "postgresql"):
+        return [conn.execute(ratings_table.insert().values(**r)).inserted_primary_key[0] for r in rows]
+    return [r[0] for r in conn.execute(ratings_table.insert().returning(ratings_table.c.id, sort_by_parameter_order=True), rows)]
+
+# %% ../nbs/09_ratings.ipynb #88af2b64
 @patch
 def _write(self: Ratings, rows) -> list:
     "Insert `rows` in one transaction (skipping uids already stored, setting `supersedes`); returns their ids."
-    ids = []
     with self.store.write() as conn:
         have, latest = _stored_uids(conn, [r["uid"] for r in rows]), _latest(conn, rows)
-        for r in rows:
-            if r["uid"] in have: ids.append(have[r["uid"]]); continue
-            r = dict(r)
-            if r.get("item_key") and "supersedes" not in r: r["supersedes"] = latest.get(_skey(r))
-            rid = conn.execute(ratings_table.insert().values(**r)).inserted_primary_key[0]
-            if r.get("item_key"): latest[_skey(r)] = rid
-            have[r["uid"]] = rid; ids.append(rid)
-    return ids
+        todo = list({r["uid"]: r for r in rows if r["uid"] not in have}.values())
+        cols = [c for c in ratings_table.c.keys() if c != "id"]
+        for wave in _waves(todo):
+            out = []
+            for r in wave:
+                sup = r["supersedes"] if "supersedes" in r else latest.get(_skey(r)) if r.get("item_key") else None
+                out.append({c: (sup if c == "supersedes" else r.get(c)) for c in cols})
+            for r, rid in zip(out, _insert_many(conn, out)):
+                have[r["uid"]] = rid
+                if r.get("item_key"): latest[_skey(r)] = rid
+    return [have[r["uid"]] for r in rows]
 
-# %% ../nbs/09_ratings.ipynb #5c6aa721
+# %% ../nbs/09_ratings.ipynb #c2f65b16
 @patch
 def _journal(self: Ratings, rows):
     "Keep `rows` in memory and append them to this session's journal file."
@@ -319,7 +342,7 @@ def _journal_done(self: Ratings):
         p = self._jf.name; self._jf.close(); self._jf = None
         Path(p).unlink(missing_ok=True)
 
-# %% ../nbs/09_ratings.ipynb #aa2f2b20
+# %% ../nbs/09_ratings.ipynb #2452ed68
 @patch
 def _offline(self: Ratings, e):
     self._down_at, self.last_error = time.time(), f"database unreachable: {_one_line(e)}"
@@ -337,7 +360,7 @@ def _commit(self: Ratings, rows) -> list:
         if self.pending: self._journal_done()
         return ids[len(ids) - len(rows):]
 
-# %% ../nbs/09_ratings.ipynb #485e47f0
+# %% ../nbs/09_ratings.ipynb #f53052a1
 @patch
 def flush(self: Ratings) -> int:
     "Send the ratings kept while the database was unreachable, and any journal a dead session left; returns how many were sent."
@@ -350,7 +373,7 @@ def flush(self: Ratings) -> int:
         self._down_at = self.last_error = None
         return n + self.recover()
 
-# %% ../nbs/09_ratings.ipynb #ea95dd56
+# %% ../nbs/09_ratings.ipynb #9695fbe3
 def _read_journal(path) -> list:
     "Rows of a journal file; a last line cut short by a crash is skipped (it was never acknowledged)."
     rows = []
@@ -376,7 +399,7 @@ def recover(self: Ratings) -> int:
             p.unlink(missing_ok=True); n += len(rows)
     return n
 
-# %% ../nbs/09_ratings.ipynb #f15cc685
+# %% ../nbs/09_ratings.ipynb #ec687fc7
 def _base_row(it, sc, annotator, task, comment=None, seconds=None, left=None) -> dict:
     "The columns of a rating row that describe item `it`, who rated it and how."
     return dict(ts=time.time(), schema=sc.kind, annotator=annotator, task=task, item_key=it["key"],
@@ -385,7 +408,7 @@ def _base_row(it, sc, annotator, task, comment=None, seconds=None, left=None) ->
                 call_id=(it["call_ids"] or [None])[0], other_call_id=(it["call_ids"] + [None, None])[1], run_id=it["run_id"], item=it["item"],
                 left=left, seconds=None if seconds is None else float(seconds), comment=comment)
 
-# %% ../nbs/09_ratings.ipynb #6d93e1cc
+# %% ../nbs/09_ratings.ipynb #11332d37
 @patch
 def rows_for(self: Ratings,
              item,                    # an item: a dict (prompt, output or a/b, model, call_id, ...) or a text
@@ -407,7 +430,7 @@ def rows_for(self: Ratings,
     base = _base_row(it, sc, annotator, task, comment, seconds, left)
     return [dict(base, uid=uuid.uuid4().hex, criterion=c, value=json.dumps(x, ensure_ascii=False)) for c, x in vals.items()]
 
-# %% ../nbs/09_ratings.ipynb #6ace5c3d
+# %% ../nbs/09_ratings.ipynb #23bc8bf3
 @patch
 def add(self: Ratings, item, value, schema, annotator: str, task: str = None, criterion: str = None, comment: str = None,
         seconds: float = None, left: str = None):
@@ -422,7 +445,7 @@ def add_pairwise(self: Ratings, prompt, a: str, b: str, choice: str, annotator: 
     it = dict(prompt=prompt, outputs=[a, b], models=list(models or []), call_ids=list(call_ids or []))
     return self.add(it, choice, "pairwise", annotator, task=task, comment=comment, seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #e5cd4c50
+# %% ../nbs/09_ratings.ipynb #d7e57ca0
 @patch
 def add_async(self: Ratings, *args, **kw):
     "Validate like `add` now, commit on a background thread; returns a `Future` of the id (`None` while only journaled)."
@@ -436,7 +459,7 @@ def add_many(self: Ratings, records) -> list:
     rows = [r for rec in records for r in self.rows_for(**rec)]
     return self._commit(rows)
 
-# %% ../nbs/09_ratings.ipynb #f869bb53
+# %% ../nbs/09_ratings.ipynb #82cf5391
 @patch
 def retract(self: Ratings, rating_id: int, annotator: str):
     "Withdraw rating `rating_id` (undo): appends a row with no value that supersedes it; only its own annotator may."
@@ -448,7 +471,7 @@ def retract(self: Ratings, rating_id: int, annotator: str):
     r = {k: v for k, v in old.items() if k not in ("id", "uid")}
     return self._commit([dict(r, ts=time.time(), value="null", supersedes=rating_id, uid=uuid.uuid4().hex)])[0]
 
-# %% ../nbs/09_ratings.ipynb #6ac45cf2
+# %% ../nbs/09_ratings.ipynb #51dfbc8f
 @patch
 def withdraw(self: Ratings, item, schema, annotator: str, task: str = None, criterion: str = None):
     "Withdraw `annotator`'s current rating of `item` (undo; works offline too): a row with no value that supersedes it."
@@ -457,7 +480,7 @@ def withdraw(self: Ratings, item, schema, annotator: str, task: str = None, crit
     else: sc._no_criterion(criterion)
     return self._commit([dict(_base_row(it, sc, annotator, task), uid=uuid.uuid4().hex, criterion=criterion, value="null")])[0]
 
-# %% ../nbs/09_ratings.ipynb #85bbde64
+# %% ../nbs/09_ratings.ipynb #5ed81744
 @patch
 def _frame(self: Ratings, task=None, history=False):
     "All stored rating rows (of `task`), JSON decoded; only the current ones unless `history`."
@@ -476,7 +499,7 @@ def _frame(self: Ratings, task=None, history=False):
         df = df[~df.id.isin(gone) & df.value.notna()]
     return df.reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #00040b9f
+# %% ../nbs/09_ratings.ipynb #681070ab
 _COLS = ["id", "ts", "task", "schema", "criterion", "annotator", "item_key", "prompt", "outputs", "models", "value", "left", "seconds",
          "comment", "supersedes", "call_id", "other_call_id", "run_id", "item", "prompt_version_id", "uid"]
 
@@ -491,7 +514,7 @@ def to_frame(self: Ratings, task: str = None, schema=None, annotator: str = None
     if not judges: df = df[~df.annotator.str.startswith("judge:")]
     return df[_COLS].sort_values("id").reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #64d7b321
+# %% ../nbs/09_ratings.ipynb #656e08c3
 def _flip(v): return {"a": "b", "b": "a"}.get(v, v)
 
 @patch
@@ -515,7 +538,7 @@ def _with_units(self: Ratings, df):
     df["unit"], df["value"], df["prompt"], df["outputs"], df["models"] = units, vals, prompts, outs, models
     return df
 
-# %% ../nbs/09_ratings.ipynb #c54872ed
+# %% ../nbs/09_ratings.ipynb #e1d3c168
 def _majority(votes: list, ties: str):
     "(winner, agreement) of pairwise `votes`, or (None, reason) when there is none."
     c = Counter(v for v in votes if not (ties == "ignore" and v == "tie"))
@@ -524,7 +547,7 @@ def _majority(votes: list, ties: str):
     if top == "tie" or (rest and rest[0][1] == k): return None, "tie"
     return top, k / sum(c.values())
 
-# %% ../nbs/09_ratings.ipynb #535452df
+# %% ../nbs/09_ratings.ipynb #742d9e25
 @patch
 def to_dpo(self: Ratings,
            task: str = None,             # only this rating task's ratings
@@ -550,7 +573,7 @@ def to_dpo(self: Ratings,
                 "rate more pairs, lower min_agreement, or pass ties='ignore'")
     return pd.DataFrame(rows)
 
-# %% ../nbs/09_ratings.ipynb #721d9d2c
+# %% ../nbs/09_ratings.ipynb #25d2a56f
 @patch
 def to_sft(self: Ratings, task: str = None, meta: bool = False):
     "SFT rows (`prompt`, `completion`) from the current corrections: per item, the latest correction given."
@@ -562,7 +585,7 @@ def to_sft(self: Ratings, task: str = None, meta: bool = False):
     if meta: out["item_key"], out["annotator"], out["original"] = df.item_key.tolist(), df.annotator.tolist(), [o[0] if o else None for o in df.outputs]
     return out
 
-# %% ../nbs/09_ratings.ipynb #6ee0b0a7
+# %% ../nbs/09_ratings.ipynb #b4d319ae
 @patch
 def export(self: Ratings, kind: str = "ratings", **kw):
     "The rows of export `kind`: 'ratings' (the current ratings, values as JSON text), 'dpo' or 'sft'."
@@ -586,7 +609,7 @@ def to_dataset(self: Ratings, kind: str = "ratings", **kw):
     "Export `kind` ('ratings', 'dpo' or 'sft') as a Hugging Face `datasets.Dataset`."
     return lazy("datasets").Dataset.from_pandas(self.export(kind, **kw), preserve_index=False)
 
-# %% ../nbs/09_ratings.ipynb #5a29c7ca
+# %% ../nbs/09_ratings.ipynb #0505d39e
 def cohen_kappa(a, b, weights: str = None) -> float:
     "Cohen's kappa between labels `a` and `b` of the same items; `weights` None, 'linear' or 'quadratic' (as scikit-learn's `cohen_kappa_score`)."
     a, b = np.asarray(a), np.asarray(b)
@@ -603,7 +626,7 @@ def cohen_kappa(a, b, weights: str = None) -> float:
     with np.errstate(divide="ignore", invalid="ignore"): k = np.sum(w * cm) / np.sum(w * expected)
     return float(1 - k)
 
-# %% ../nbs/09_ratings.ipynb #8b357c9b
+# %% ../nbs/09_ratings.ipynb #88a30cb2
 def fleiss_kappa(table) -> float:
     "Fleiss' kappa of `table`: items × categories counts, every item rated by the same number of annotators (as statsmodels' `fleiss_kappa`)."
     table = 1.0 * np.asarray(table)
@@ -625,7 +648,7 @@ def count_table(values) -> tuple:
         for v in vs: t[i, ix[v]] += 1
     return t, cats
 
-# %% ../nbs/09_ratings.ipynb #580220c4
+# %% ../nbs/09_ratings.ipynb #817a917d
 def _alpha_distances(domain, level, n_v):
     "Distances between the values of `domain` at `level` (as the `krippendorff` package computes them)."
     i = np.arange(len(domain)); i1, i2 = i[:, None], i[None, :]
@@ -636,7 +659,7 @@ def _alpha_distances(domain, level, n_v):
     between = np.add.reduceat(np.append(n_v, 0), ranges.reshape(-1))[::2].reshape(*i1.shape)
     return (between - np.divide(n_v[i1] + n_v[i2], 2, dtype=np.float64)) ** 2
 
-# %% ../nbs/09_ratings.ipynb #32799dde
+# %% ../nbs/09_ratings.ipynb #e2551124
 def krippendorff_alpha(data, level: str = "nominal") -> float:
     "Krippendorff's alpha of `data`: annotators × items, `nan` where missing; `level` 'nominal', 'ordinal' or 'interval' (as the `krippendorff` package)."
     check(level in ("nominal", "ordinal", "interval"), f"level={level!r} must be 'nominal', 'ordinal' or 'interval'")
@@ -655,7 +678,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     d = _alpha_distances(domain, level, n_v)
     return float(1 - (o * d).sum() / (e * d).sum())
 
-# %% ../nbs/09_ratings.ipynb #bb433e7b
+# %% ../nbs/09_ratings.ipynb #f4ca5df0
 def _codes(vals) -> tuple:
     "Numeric codes of `vals` (numbers stay as they are), and whether they are ordinal numbers."
     if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals): return [float(v) for v in vals], True
@@ -676,13 +699,13 @@ def _group_agreement(g) -> dict:
         if both.shape[1]: out["cohen_kappa"] = cohen_kappa(both.iloc[0].to_numpy(), both.iloc[1].to_numpy())
     k = int(n_per[n_per >= 2].mode().iloc[0])
     sel = wide.loc[:, n_per == k]
-    out["fleiss_kappa"] = fleiss_kappa(count_table([sel[c].dropna().tolist() for c in sel.columns])[0])
+    out["fleiss_kappa"] = fleiss_kappa(count_table([r[~np.isnan(r)].tolist() for r in sel.to_numpy(dtype=float).T])[0])
     if len(np.unique(multi.to_numpy()[~np.isnan(multi.to_numpy())])) > 1:
         out["alpha_nominal"] = krippendorff_alpha(multi.to_numpy(), "nominal")
         if ordinal: out["alpha_ordinal"] = krippendorff_alpha(multi.to_numpy(), "ordinal")
     return out
 
-# %% ../nbs/09_ratings.ipynb #a503cf7b
+# %% ../nbs/09_ratings.ipynb #d46489cc
 _AGREE = ("scale", "thumbs", "pairwise", "rubric", "judge")
 
 @patch
@@ -696,7 +719,7 @@ def agreement(self: Ratings, task: str = None, judges: bool = False):
     cols = ["schema", "criterion", "items", "annotators", "ratings", "cohen_kappa", "fleiss_kappa", "alpha_nominal", "alpha_ordinal"]
     return pd.DataFrame(rows, columns=cols)
 
-# %% ../nbs/09_ratings.ipynb #e1f83dfe
+# %% ../nbs/09_ratings.ipynb #997908ed
 @patch
 def annotator_stats(self: Ratings, task: str = None):
     "Per annotator: current ratings, items rated, median seconds per item, first and last rating time."
@@ -724,7 +747,7 @@ def disagreements(self: Ratings, task: str = None, top: int = 10):
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["disagreement", "spread"], ascending=False, kind="stable").head(top).reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #0aabca29
+# %% ../nbs/09_ratings.ipynb #18f2e4e4
 @dataclass
 class RatingTask:
     "Rate `items` on `schema`, each seen by `overlap` of `annotators` (`None`: anyone, all items), with `guidelines` (markdown) beside each."
@@ -747,7 +770,7 @@ class RatingTask:
             check(isinstance(self.overlap, int) and 1 <= self.overlap <= len(self.annotators),
                   f"overlap={self.overlap!r} must be from 1 to the number of annotators ({len(self.annotators)})")
 
-# %% ../nbs/09_ratings.ipynb #c8511da9
+# %% ../nbs/09_ratings.ipynb #aac7fa20
 @patch
 def assigned(self: RatingTask, annotator: str) -> list:
     "Indices of the items `annotator` is to rate: dealt round-robin so each item goes to `overlap` annotators."
@@ -764,7 +787,7 @@ def done(self: RatingTask, annotator: str, ratings: Ratings) -> set:
     need = len(self.schema.criteria or [None])
     return {k for k, g in df.groupby("item_key") if g.criterion.fillna("").nunique() >= need}
 
-# %% ../nbs/09_ratings.ipynb #7952cf3e
+# %% ../nbs/09_ratings.ipynb #2bb5671b
 @patch
 def queue(self: RatingTask, annotator: str, ratings: Ratings) -> list:
     "Indices of the items `annotator` still has to rate, in order: where their last session stopped."
@@ -783,7 +806,7 @@ def progress(self: RatingTask, ratings: Ratings):
         rows.append(dict(annotator=a, assigned=len(keys), done=d, remaining=len(keys) - d, percent=100 * d / max(len(keys), 1)))
     return pd.DataFrame(rows, columns=["annotator", "assigned", "done", "remaining", "percent"]).set_index("annotator")
 
-# %% ../nbs/09_ratings.ipynb #03c1928e
+# %% ../nbs/09_ratings.ipynb #2f918934
 @patch
 def suggest(self: RatingTask, values: dict):
     "Pre-label items: `values` maps an item index or key to a suggested value (checked against the schema)."
@@ -801,7 +824,7 @@ def accept(self: RatingTask, i: int, annotator: str, ratings: Ratings, seconds: 
     check(it["key"] in self.suggestions, f"item {i} of task {self.name!r} has no suggestion; rate it yourself or add one with suggest()")
     return ratings.add(it, self.suggestions[it["key"]], self.schema, annotator, task=self.name, comment="accepted suggestion", seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #2e7477d1
+# %% ../nbs/09_ratings.ipynb #e4eb42f5
 @patch
 def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: str = None, **kw):
     "Pre-label a pairwise task made from `comparison` with `judge_model`'s verdicts, run in both orders: 'tie' unless both orders agree."
@@ -811,7 +834,7 @@ def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: s
     win = {str(r.item): ("a" if r.winner == a else "b" if r.winner == b else "tie") for r in v.itertuples()}
     return self.suggest({it["key"]: win[it["item"]] for it in self.items if it["item"] in win and it["models"] == [a, b]})
 
-# %% ../nbs/09_ratings.ipynb #9b3cca08
+# %% ../nbs/09_ratings.ipynb #a1ac7bc2
 @patch
 def save(self: RatingTask, store) -> int:
     "Save (or update) this task in `store` so any annotator's session can `RatingTask.load` it; returns its row id."
@@ -835,7 +858,7 @@ def load(cls: RatingTask, store, name: str) -> RatingTask:
     return cls(r["name"], json.loads(r["items"]), schema_from(json.loads(r["schema"])), r["guidelines"] or "",
                None if r["annotators"] is None else json.loads(r["annotators"]), r["overlap"], json.loads(r["suggestions"] or "{}"))
 
-# %% ../nbs/09_ratings.ipynb #f90ae2b7
+# %% ../nbs/09_ratings.ipynb #2fc03508
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise InputError(f"{self.prog}: {message}")
 
@@ -854,7 +877,7 @@ def _ratings_parser():
     s.add_argument("--json", action="store_true", help="print JSON")
     return p
 
-# %% ../nbs/09_ratings.ipynb #abf6dbff
+# %% ../nbs/09_ratings.ipynb #53bec739
 def _stats(r: Ratings, task) -> dict:
     df = r.to_frame(task=task)
     return dict(store=redact_url(r.store.url), ratings=len(df), by_schema=df.schema.value_counts().to_dict(),
