@@ -16,6 +16,8 @@ def _cells(db):
         "from llmops_nb.rater import Rater\nfrom llmops_nb.ratings import Ratings\nfrom llmops_nb.store import Store",
         f"df = pd.DataFrame(dict(prompt={XSS[:3]!r}, output=[{XSS[3]!r}, 'plain **bold** answer', {XSS[0]!r}]))\n"
         f"rater = Rater(df, 'scale', annotator={EVIL_NAME!r}, ratings=Ratings(Store({db!r})), guidelines={XSS[1]!r} + ' Rate **clarity**.')\nrater",
+        "pairs = [dict(prompt=f'Pair {i}: which is better?', a=f'answer A{i} `code`', b=f'answer B{i}', models=['m1', 'm2']) for i in range(3)]\n"
+        f"Rater(pairs, 'pairwise', annotator='pat', ratings=Ratings(Store({db!r})))",
         "print('all cells ran')",
     ]
 
@@ -77,6 +79,15 @@ def test_rater_keyboard_in_jupyterlab(lab):
             page.keyboard.type(EVIL_COMMENT); page.keyboard.press("Enter")
             _wait_state(page, "comment kept")
             page.keyboard.press("2"); _wait_state(page, "rated 2")
+            pair = ".llmops-rater >> nth=1"
+            page.click(f"{pair} >> .bar")
+            lefts = []
+            for k, key in enumerate(("a", "b", "t"), 1):
+                lefts.append(page.evaluate("document.querySelectorAll('.llmops-rater')[1].querySelector('.out b').parentElement.innerText"))
+                page.keyboard.press(key)
+                page.wait_for_function(f"""() => {{ const r = document.querySelectorAll('.llmops-rater')[1];
+                    return r.innerText.includes('item {min(k + 1, 3)} of 3') && r.innerText.includes('rated {k} ·')
+                           && r.querySelector('[data-role=status]').dataset.state === 'saved'; }}""", timeout=30_000)
         except Exception:
             shot = ROOT / "tests" / "_artifacts"; shot.mkdir(exist_ok=True)
             page.screenshot(path=str(shot / "jupyterlab_rater_failed.png"), full_page=True)
@@ -89,8 +100,12 @@ def test_rater_keyboard_in_jupyterlab(lab):
         text = page.evaluate("document.querySelector('.llmops-rater').innerText")
         browser.close()
     assert xss is None, f"a payload ran in the page (window.__xss={xss})"
-    assert cells == ["code", "code", "code"], cells     # the digits did not reach the notebook (they would turn cells into headings)
-    rows = Store(db).rows("ratings")
+    assert cells == ["code"] * 4, cells                 # no key reached the notebook: a/b would add cells, digits make headings     # the digits did not reach the notebook (they would turn cells into headings)
+    pairs = Store(db).rows("ratings", annotator="pat")
+    want = [("a" if "A0" in lefts[0] else "b"), ("b" if "A1" in lefts[1] else "a"), "tie"]   # a = the left one, b = the right one
+    assert [json.loads(r["value"]) for r in pairs] == want, (lefts, pairs)
+    assert [r["left"] for r in pairs] == [("a" if f"A{i}" in lefts[i] else "b") for i in range(3)]
+    rows = Store(db).rows("ratings", schema="scale")
     assert [json.loads(r["value"]) for r in rows] == [4, 5, 2]
     assert {r["annotator"] for r in rows} == {EVIL_NAME} and rows[-1]["comment"] == EVIL_COMMENT
     assert all(r["seconds"] > 0 and r["supersedes"] is None for r in rows)
