@@ -236,7 +236,14 @@ def wait(self: RaterState, timeout: float = 30):
     for f in list(self.futures): f.result(timeout)
     return self.status()
 
-# %% ../nbs/13_rater.ipynb #6daae70e
+# %% ../nbs/13_rater.ipynb #d7183e13
+@patch
+def _repr_markdown_(self: RaterState):
+    c, (kind, msg) = self.counts(), self.status()
+    return (f"**Rater** — `{esc(self.annotator)}` on item {self.pos + 1} of {c['total']} ({esc(self.schema.kind)}): "
+            f"rated {c['rated']}, skipped {c['skipped']}, left {c['remaining']}; {esc(kind)}: {esc(msg)}")
+
+# %% ../nbs/13_rater.ipynb #11d09bf8
 _CSS = """<style>
 .llmops-rater{font-size:17px;line-height:1.5;outline:none;border:2px solid transparent;border-radius:8px;padding:10px;max-width:1400px}
 .llmops-rater:focus{border-color:#4a90d9}
@@ -257,7 +264,7 @@ _CSS = """<style>
 def _btn(key: str, label: str, on: bool = False) -> str:
     return f"<button data-key='{esc(key)}' class='{'on' if on else ''}'><kbd>{esc(key)}</kbd> {esc(label)}</button>"
 
-# %% ../nbs/13_rater.ipynb #1c5f0ce1
+# %% ../nbs/13_rater.ipynb #cf8cb597
 @patch
 def _outputs_html(self: RaterState) -> str:
     "The output, or the two outputs side by side (left one first), as safe markdown."
@@ -270,7 +277,7 @@ def _outputs_html(self: RaterState) -> str:
             f"{markdown_html(it['outputs'][0 if w == 'a' else 1])}</div>" for n, w in enumerate(order)]
     return f"<div class='pair'>{''.join(cols)}</div>"
 
-# %% ../nbs/13_rater.ipynb #7af8ccff
+# %% ../nbs/13_rater.ipynb #41f62189
 @patch
 def _buttons_html(self: RaterState) -> str:
     "A button for every key: the values, then navigation."
@@ -284,7 +291,7 @@ def _buttons_html(self: RaterState) -> str:
     nav = [_btn(k, n) for k, n in NAV_KEYS.items() if k != "y" or self.item["key"] in self.suggestions]
     return f"<div>{''.join(vb)}</div><div>{''.join(nav)}</div>"
 
-# %% ../nbs/13_rater.ipynb #fb04ce5b
+# %% ../nbs/13_rater.ipynb #be01ce2c
 @patch
 def html(self: RaterState) -> str:
     "The whole view of the current item, every untrusted text escaped or sanitised."
@@ -306,7 +313,7 @@ def html(self: RaterState) -> str:
     body = f"<div class='body'>{prompt}{self._outputs_html()}{crit}{sug}{self._buttons_html()}{box}</div>"
     return f"{_CSS}{head}<div class='main'>{body}{guide}</div>"
 
-# %% ../nbs/13_rater.ipynb #956eeb83
+# %% ../nbs/13_rater.ipynb #74b2b619
 _ESM = """
 const KEYS = new Set(["1","2","3","4","5","6","7","8","9","0","a","b","t","j","k","u","s","c","y"]);
 function render({ model, el }) {
@@ -348,7 +355,7 @@ function render({ model, el }) {
 export default { render };
 """
 
-# %% ../nbs/13_rater.ipynb #b12ca99f
+# %% ../nbs/13_rater.ipynb #b9f2bc71
 def _widget_class():
     "The anywidget class of the Rater (made on first use, so importing this module stays light)."
     global _RaterWidget
@@ -360,7 +367,7 @@ def _widget_class():
         status = traitlets.Unicode("").tag(sync=True)
     return _RaterWidget
 
-# %% ../nbs/13_rater.ipynb #14b460ab
+# %% ../nbs/13_rater.ipynb #beb87b0d
 class Rater:
     "Rate `items` one at a time with the keyboard (or buttons): `Rater(df, schema='scale', annotator='alice')`; options as `RaterState`."
     def __init__(self, items, schema="scale", annotator: str = None, **kw):
@@ -374,7 +381,7 @@ class Rater:
         from IPython.display import display
         display(self.widget)
 
-# %% ../nbs/13_rater.ipynb #3336dbea
+# %% ../nbs/13_rater.ipynb #d430faae
 @patch
 def refresh(self: Rater):
     "Redraw from the state."

@@ -514,7 +514,14 @@ def to_frame(self: Ratings, task: str = None, schema=None, annotator: str = None
     if not judges: df = df[~df.annotator.str.startswith("judge:")]
     return df[_COLS].sort_values("id").reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #656e08c3
+# %% ../nbs/09_ratings.ipynb #6e45402f
+@patch
+def _repr_markdown_(self: Ratings):
+    n = self.store.count("ratings")
+    st = "" if self.online and not self.unsent else f" — **{self.unsent} unsent** ({esc(self.last_error or 'database unreachable')}), kept in the local journal"
+    return f"**Ratings** in `{esc(redact_url(self.store.url))}`: {n} rows (history included){st}"
+
+# %% ../nbs/09_ratings.ipynb #fa9b7a15
 def _flip(v): return {"a": "b", "b": "a"}.get(v, v)
 
 @patch
@@ -538,7 +545,7 @@ def _with_units(self: Ratings, df):
     df["unit"], df["value"], df["prompt"], df["outputs"], df["models"] = units, vals, prompts, outs, models
     return df
 
-# %% ../nbs/09_ratings.ipynb #e1d3c168
+# %% ../nbs/09_ratings.ipynb #d19d76a9
 def _majority(votes: list, ties: str):
     "(winner, agreement) of pairwise `votes`, or (None, reason) when there is none."
     c = Counter(v for v in votes if not (ties == "ignore" and v == "tie"))
@@ -547,7 +554,7 @@ def _majority(votes: list, ties: str):
     if top == "tie" or (rest and rest[0][1] == k): return None, "tie"
     return top, k / sum(c.values())
 
-# %% ../nbs/09_ratings.ipynb #742d9e25
+# %% ../nbs/09_ratings.ipynb #7cd9315a
 @patch
 def to_dpo(self: Ratings,
            task: str = None,             # only this rating task's ratings
@@ -573,7 +580,7 @@ def to_dpo(self: Ratings,
                 "rate more pairs, lower min_agreement, or pass ties='ignore'")
     return pd.DataFrame(rows)
 
-# %% ../nbs/09_ratings.ipynb #25d2a56f
+# %% ../nbs/09_ratings.ipynb #61ee8369
 @patch
 def to_sft(self: Ratings, task: str = None, meta: bool = False):
     "SFT rows (`prompt`, `completion`) from the current corrections: per item, the latest correction given."
@@ -585,7 +592,7 @@ def to_sft(self: Ratings, task: str = None, meta: bool = False):
     if meta: out["item_key"], out["annotator"], out["original"] = df.item_key.tolist(), df.annotator.tolist(), [o[0] if o else None for o in df.outputs]
     return out
 
-# %% ../nbs/09_ratings.ipynb #b4d319ae
+# %% ../nbs/09_ratings.ipynb #20ab2083
 @patch
 def export(self: Ratings, kind: str = "ratings", **kw):
     "The rows of export `kind`: 'ratings' (the current ratings, values as JSON text), 'dpo' or 'sft'."
@@ -609,7 +616,7 @@ def to_dataset(self: Ratings, kind: str = "ratings", **kw):
     "Export `kind` ('ratings', 'dpo' or 'sft') as a Hugging Face `datasets.Dataset`."
     return lazy("datasets").Dataset.from_pandas(self.export(kind, **kw), preserve_index=False)
 
-# %% ../nbs/09_ratings.ipynb #0505d39e
+# %% ../nbs/09_ratings.ipynb #88dcf1e5
 def cohen_kappa(a, b, weights: str = None) -> float:
     "Cohen's kappa between labels `a` and `b` of the same items; `weights` None, 'linear' or 'quadratic' (as scikit-learn's `cohen_kappa_score`)."
     a, b = np.asarray(a), np.asarray(b)
@@ -626,7 +633,7 @@ def cohen_kappa(a, b, weights: str = None) -> float:
     with np.errstate(divide="ignore", invalid="ignore"): k = np.sum(w * cm) / np.sum(w * expected)
     return float(1 - k)
 
-# %% ../nbs/09_ratings.ipynb #88a30cb2
+# %% ../nbs/09_ratings.ipynb #eec41286
 def fleiss_kappa(table) -> float:
     "Fleiss' kappa of `table`: items × categories counts, every item rated by the same number of annotators (as statsmodels' `fleiss_kappa`)."
     table = 1.0 * np.asarray(table)
@@ -648,7 +655,7 @@ def count_table(values) -> tuple:
         for v in vs: t[i, ix[v]] += 1
     return t, cats
 
-# %% ../nbs/09_ratings.ipynb #817a917d
+# %% ../nbs/09_ratings.ipynb #7ec9b4b4
 def _alpha_distances(domain, level, n_v):
     "Distances between the values of `domain` at `level` (as the `krippendorff` package computes them)."
     i = np.arange(len(domain)); i1, i2 = i[:, None], i[None, :]
@@ -659,7 +666,7 @@ def _alpha_distances(domain, level, n_v):
     between = np.add.reduceat(np.append(n_v, 0), ranges.reshape(-1))[::2].reshape(*i1.shape)
     return (between - np.divide(n_v[i1] + n_v[i2], 2, dtype=np.float64)) ** 2
 
-# %% ../nbs/09_ratings.ipynb #e2551124
+# %% ../nbs/09_ratings.ipynb #fbbacec2
 def krippendorff_alpha(data, level: str = "nominal") -> float:
     "Krippendorff's alpha of `data`: annotators × items, `nan` where missing; `level` 'nominal', 'ordinal' or 'interval' (as the `krippendorff` package)."
     check(level in ("nominal", "ordinal", "interval"), f"level={level!r} must be 'nominal', 'ordinal' or 'interval'")
@@ -678,7 +685,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     d = _alpha_distances(domain, level, n_v)
     return float(1 - (o * d).sum() / (e * d).sum())
 
-# %% ../nbs/09_ratings.ipynb #f4ca5df0
+# %% ../nbs/09_ratings.ipynb #31c4e7e6
 def _codes(vals) -> tuple:
     "Numeric codes of `vals` (numbers stay as they are), and whether they are ordinal numbers."
     if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals): return [float(v) for v in vals], True
@@ -705,7 +712,7 @@ def _group_agreement(g) -> dict:
         if ordinal: out["alpha_ordinal"] = krippendorff_alpha(multi.to_numpy(), "ordinal")
     return out
 
-# %% ../nbs/09_ratings.ipynb #d46489cc
+# %% ../nbs/09_ratings.ipynb #87067851
 _AGREE = ("scale", "thumbs", "pairwise", "rubric", "judge")
 
 @patch
@@ -719,7 +726,7 @@ def agreement(self: Ratings, task: str = None, judges: bool = False):
     cols = ["schema", "criterion", "items", "annotators", "ratings", "cohen_kappa", "fleiss_kappa", "alpha_nominal", "alpha_ordinal"]
     return pd.DataFrame(rows, columns=cols)
 
-# %% ../nbs/09_ratings.ipynb #997908ed
+# %% ../nbs/09_ratings.ipynb #a5f0ba6e
 @patch
 def annotator_stats(self: Ratings, task: str = None):
     "Per annotator: current ratings, items rated, median seconds per item, first and last rating time."
@@ -747,7 +754,7 @@ def disagreements(self: Ratings, task: str = None, top: int = 10):
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["disagreement", "spread"], ascending=False, kind="stable").head(top).reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #18f2e4e4
+# %% ../nbs/09_ratings.ipynb #b9f5ab8f
 @dataclass
 class RatingTask:
     "Rate `items` on `schema`, each seen by `overlap` of `annotators` (`None`: anyone, all items), with `guidelines` (markdown) beside each."
@@ -770,7 +777,7 @@ class RatingTask:
             check(isinstance(self.overlap, int) and 1 <= self.overlap <= len(self.annotators),
                   f"overlap={self.overlap!r} must be from 1 to the number of annotators ({len(self.annotators)})")
 
-# %% ../nbs/09_ratings.ipynb #aac7fa20
+# %% ../nbs/09_ratings.ipynb #5dbab182
 @patch
 def assigned(self: RatingTask, annotator: str) -> list:
     "Indices of the items `annotator` is to rate: dealt round-robin so each item goes to `overlap` annotators."
@@ -787,7 +794,7 @@ def done(self: RatingTask, annotator: str, ratings: Ratings) -> set:
     need = len(self.schema.criteria or [None])
     return {k for k, g in df.groupby("item_key") if g.criterion.fillna("").nunique() >= need}
 
-# %% ../nbs/09_ratings.ipynb #2bb5671b
+# %% ../nbs/09_ratings.ipynb #20478e80
 @patch
 def queue(self: RatingTask, annotator: str, ratings: Ratings) -> list:
     "Indices of the items `annotator` still has to rate, in order: where their last session stopped."
@@ -806,7 +813,7 @@ def progress(self: RatingTask, ratings: Ratings):
         rows.append(dict(annotator=a, assigned=len(keys), done=d, remaining=len(keys) - d, percent=100 * d / max(len(keys), 1)))
     return pd.DataFrame(rows, columns=["annotator", "assigned", "done", "remaining", "percent"]).set_index("annotator")
 
-# %% ../nbs/09_ratings.ipynb #2f918934
+# %% ../nbs/09_ratings.ipynb #17296b60
 @patch
 def suggest(self: RatingTask, values: dict):
     "Pre-label items: `values` maps an item index or key to a suggested value (checked against the schema)."
@@ -824,7 +831,7 @@ def accept(self: RatingTask, i: int, annotator: str, ratings: Ratings, seconds: 
     check(it["key"] in self.suggestions, f"item {i} of task {self.name!r} has no suggestion; rate it yourself or add one with suggest()")
     return ratings.add(it, self.suggestions[it["key"]], self.schema, annotator, task=self.name, comment="accepted suggestion", seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #e4eb42f5
+# %% ../nbs/09_ratings.ipynb #51b9a7f3
 @patch
 def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: str = None, **kw):
     "Pre-label a pairwise task made from `comparison` with `judge_model`'s verdicts, run in both orders: 'tie' unless both orders agree."
@@ -834,7 +841,14 @@ def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: s
     win = {str(r.item): ("a" if r.winner == a else "b" if r.winner == b else "tie") for r in v.itertuples()}
     return self.suggest({it["key"]: win[it["item"]] for it in self.items if it["item"] in win and it["models"] == [a, b]})
 
-# %% ../nbs/09_ratings.ipynb #a1ac7bc2
+# %% ../nbs/09_ratings.ipynb #65286c85
+@patch
+def _repr_markdown_(self: RatingTask):
+    who = "anyone" if self.annotators is None else ", ".join(esc(a) for a in self.annotators)
+    return (f"**RatingTask** `{esc(self.name)}` — {len(self.items)} items, {esc(self.schema.kind)} rating, annotators: {who}, "
+            f"overlap {self.overlap}, {len(self.suggestions)} suggestions")
+
+# %% ../nbs/09_ratings.ipynb #9dc9d827
 @patch
 def save(self: RatingTask, store) -> int:
     "Save (or update) this task in `store` so any annotator's session can `RatingTask.load` it; returns its row id."
@@ -858,7 +872,7 @@ def load(cls: RatingTask, store, name: str) -> RatingTask:
     return cls(r["name"], json.loads(r["items"]), schema_from(json.loads(r["schema"])), r["guidelines"] or "",
                None if r["annotators"] is None else json.loads(r["annotators"]), r["overlap"], json.loads(r["suggestions"] or "{}"))
 
-# %% ../nbs/09_ratings.ipynb #2fc03508
+# %% ../nbs/09_ratings.ipynb #14dacfe6
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise InputError(f"{self.prog}: {message}")
 
@@ -877,7 +891,7 @@ def _ratings_parser():
     s.add_argument("--json", action="store_true", help="print JSON")
     return p
 
-# %% ../nbs/09_ratings.ipynb #53bec739
+# %% ../nbs/09_ratings.ipynb #f5216930
 def _stats(r: Ratings, task) -> dict:
     df = r.to_frame(task=task)
     return dict(store=redact_url(r.store.url), ratings=len(df), by_schema=df.schema.value_counts().to_dict(),
