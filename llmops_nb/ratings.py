@@ -304,11 +304,13 @@ def _insert_many(conn, rows) -> list:
         return [conn.execute(ratings_table.insert().values(**r)).inserted_primary_key[0] for r in rows]
     return [r[0] for r in conn.execute(ratings_table.insert().returning(ratings_table.c.id, sort_by_parameter_order=True), rows)]
 
-# %% ../nbs/09_ratings.ipynb #88af2b64
+# %% ../nbs/09_ratings.ipynb #54757af4
 @patch
 def _write(self: Ratings, rows) -> list:
     "Insert `rows` in one transaction (skipping uids already stored, setting `supersedes`); returns their ids."
     with self.store.write() as conn:
+        if conn.dialect.name == "postgresql":     # one writer per annotator at a time, so two sessions never supersede the same row
+            for a in sorted({r["annotator"] for r in rows}): conn.execute(sa.text("SELECT pg_advisory_xact_lock(7340212, hashtext(:a))"), dict(a=a))
         have, latest = _stored_uids(conn, [r["uid"] for r in rows]), _latest(conn, rows)
         todo = list({r["uid"]: r for r in rows if r["uid"] not in have}.values())
         cols = [c for c in ratings_table.c.keys() if c != "id"]
@@ -360,7 +362,7 @@ def _commit(self: Ratings, rows) -> list:
         if self.pending: self._journal_done()
         return ids[len(ids) - len(rows):]
 
-# %% ../nbs/09_ratings.ipynb #f53052a1
+# %% ../nbs/09_ratings.ipynb #2119a2a8
 @patch
 def flush(self: Ratings) -> int:
     "Send the ratings kept while the database was unreachable, and any journal a dead session left; returns how many were sent."
@@ -371,7 +373,8 @@ def flush(self: Ratings) -> int:
             except _OFFLINE as e: self._offline(e); return 0
             self._journal_done()
         self._down_at = self.last_error = None
-        return n + self.recover()
+        try: return n + self.recover()
+        except _OFFLINE as e: self._offline(e); return n
 
 # %% ../nbs/09_ratings.ipynb #9695fbe3
 def _read_journal(path) -> list:
@@ -408,7 +411,7 @@ def _base_row(it, sc, annotator, task, comment=None, seconds=None, left=None) ->
                 call_id=(it["call_ids"] or [None])[0], other_call_id=(it["call_ids"] + [None, None])[1], run_id=it["run_id"], item=it["item"],
                 left=left, seconds=None if seconds is None else float(seconds), comment=comment)
 
-# %% ../nbs/09_ratings.ipynb #11332d37
+# %% ../nbs/09_ratings.ipynb #d9cfc584
 @patch
 def rows_for(self: Ratings,
              item,                    # an item: a dict (prompt, output or a/b, model, call_id, ...) or a text
@@ -424,6 +427,8 @@ def rows_for(self: Ratings,
     sc, annotator, it = schema_from(schema), _check_annotator(annotator), as_item(item)
     v = sc.check(value, criterion)
     check(left in (None, "a", "b"), f"left={left!r} must be 'a' or 'b' (the output shown on the left) or None")
+    check(task is None or (isinstance(task, str) and task.strip() and len(task) <= 200), f"task={task!r} must be a non-empty name of at most 200 characters, or None")
+    check(it["item"] is None or len(it["item"]) <= 300, f"item id {str(it['item'])[:40]!r}... is longer than 300 characters; use a shorter id")
     check(sc.kind != "pairwise" or len(it["outputs"]) == 2, f"a pairwise rating needs an item with two outputs, got {len(it['outputs'])}")
     check(seconds is None or (isinstance(seconds, (int, float)) and seconds >= 0), f"seconds={seconds!r} must be a number >= 0")
     vals = v if (sc.kind == "rubric" and criterion is None) else {criterion: v}
@@ -480,13 +485,16 @@ def withdraw(self: Ratings, item, schema, annotator: str, task: str = None, crit
     else: sc._no_criterion(criterion)
     return self._commit([dict(_base_row(it, sc, annotator, task), uid=uuid.uuid4().hex, criterion=criterion, value="null")])[0]
 
-# %% ../nbs/09_ratings.ipynb #5ed81744
+# %% ../nbs/09_ratings.ipynb #52d9735c
 @patch
 def _frame(self: Ratings, task=None, history=False):
     "All stored rating rows (of `task`), JSON decoded; only the current ones unless `history`."
     pd = lazy("pandas")
     self.flush()
-    df = self.store.frame("ratings", **({} if task is None else dict(task=task)))
+    try: df = self.store.frame("ratings", **({} if task is None else dict(task=task)))
+    except sa.exc.SQLAlchemyError as e:
+        raise SetupError(f"cannot read ratings from {redact_url(self.store.url)!r} ({_one_line(e)}); start the database server and try again"
+                         + (f"; {self.unsent} ratings given meanwhile are kept in the local journal" if self.unsent else "")) from None
     dec = lambda s: None if s is None else json.loads(s)
     vals = [dec(v) for v in df.value]
     vals = [v.lower() if (k == "pairwise" and isinstance(v, str)) else v for k, v in zip(df.schema, vals)]
@@ -514,14 +522,14 @@ def to_frame(self: Ratings, task: str = None, schema=None, annotator: str = None
     if not judges: df = df[~df.annotator.str.startswith("judge:")]
     return df[_COLS].sort_values("id").reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #6e45402f
+# %% ../nbs/09_ratings.ipynb #f861e039
 @patch
 def _repr_markdown_(self: Ratings):
     n = self.store.count("ratings")
     st = "" if self.online and not self.unsent else f" — **{self.unsent} unsent** ({esc(self.last_error or 'database unreachable')}), kept in the local journal"
     return f"**Ratings** in `{esc(redact_url(self.store.url))}`: {n} rows (history included){st}"
 
-# %% ../nbs/09_ratings.ipynb #fa9b7a15
+# %% ../nbs/09_ratings.ipynb #7c23abaa
 def _flip(v): return {"a": "b", "b": "a"}.get(v, v)
 
 @patch
@@ -545,7 +553,7 @@ def _with_units(self: Ratings, df):
     df["unit"], df["value"], df["prompt"], df["outputs"], df["models"] = units, vals, prompts, outs, models
     return df
 
-# %% ../nbs/09_ratings.ipynb #d19d76a9
+# %% ../nbs/09_ratings.ipynb #5761dadf
 def _majority(votes: list, ties: str):
     "(winner, agreement) of pairwise `votes`, or (None, reason) when there is none."
     c = Counter(v for v in votes if not (ties == "ignore" and v == "tie"))
@@ -554,7 +562,7 @@ def _majority(votes: list, ties: str):
     if top == "tie" or (rest and rest[0][1] == k): return None, "tie"
     return top, k / sum(c.values())
 
-# %% ../nbs/09_ratings.ipynb #7cd9315a
+# %% ../nbs/09_ratings.ipynb #54b11cbd
 @patch
 def to_dpo(self: Ratings,
            task: str = None,             # only this rating task's ratings
@@ -580,7 +588,7 @@ def to_dpo(self: Ratings,
                 "rate more pairs, lower min_agreement, or pass ties='ignore'")
     return pd.DataFrame(rows)
 
-# %% ../nbs/09_ratings.ipynb #61ee8369
+# %% ../nbs/09_ratings.ipynb #19a9a5ae
 @patch
 def to_sft(self: Ratings, task: str = None, meta: bool = False):
     "SFT rows (`prompt`, `completion`) from the current corrections: per item, the latest correction given."
@@ -592,7 +600,7 @@ def to_sft(self: Ratings, task: str = None, meta: bool = False):
     if meta: out["item_key"], out["annotator"], out["original"] = df.item_key.tolist(), df.annotator.tolist(), [o[0] if o else None for o in df.outputs]
     return out
 
-# %% ../nbs/09_ratings.ipynb #20ab2083
+# %% ../nbs/09_ratings.ipynb #c1b71fdd
 @patch
 def export(self: Ratings, kind: str = "ratings", **kw):
     "The rows of export `kind`: 'ratings' (the current ratings, values as JSON text), 'dpo' or 'sft'."
@@ -616,7 +624,7 @@ def to_dataset(self: Ratings, kind: str = "ratings", **kw):
     "Export `kind` ('ratings', 'dpo' or 'sft') as a Hugging Face `datasets.Dataset`."
     return lazy("datasets").Dataset.from_pandas(self.export(kind, **kw), preserve_index=False)
 
-# %% ../nbs/09_ratings.ipynb #88dcf1e5
+# %% ../nbs/09_ratings.ipynb #8276d256
 def cohen_kappa(a, b, weights: str = None) -> float:
     "Cohen's kappa between labels `a` and `b` of the same items; `weights` None, 'linear' or 'quadratic' (as scikit-learn's `cohen_kappa_score`)."
     a, b = np.asarray(a), np.asarray(b)
@@ -633,7 +641,7 @@ def cohen_kappa(a, b, weights: str = None) -> float:
     with np.errstate(divide="ignore", invalid="ignore"): k = np.sum(w * cm) / np.sum(w * expected)
     return float(1 - k)
 
-# %% ../nbs/09_ratings.ipynb #eec41286
+# %% ../nbs/09_ratings.ipynb #3c9e4bcd
 def fleiss_kappa(table) -> float:
     "Fleiss' kappa of `table`: items × categories counts, every item rated by the same number of annotators (as statsmodels' `fleiss_kappa`)."
     table = 1.0 * np.asarray(table)
@@ -655,7 +663,7 @@ def count_table(values) -> tuple:
         for v in vs: t[i, ix[v]] += 1
     return t, cats
 
-# %% ../nbs/09_ratings.ipynb #7ec9b4b4
+# %% ../nbs/09_ratings.ipynb #5167eabc
 def _alpha_distances(domain, level, n_v):
     "Distances between the values of `domain` at `level` (as the `krippendorff` package computes them)."
     i = np.arange(len(domain)); i1, i2 = i[:, None], i[None, :]
@@ -666,7 +674,7 @@ def _alpha_distances(domain, level, n_v):
     between = np.add.reduceat(np.append(n_v, 0), ranges.reshape(-1))[::2].reshape(*i1.shape)
     return (between - np.divide(n_v[i1] + n_v[i2], 2, dtype=np.float64)) ** 2
 
-# %% ../nbs/09_ratings.ipynb #fbbacec2
+# %% ../nbs/09_ratings.ipynb #22c63d37
 def krippendorff_alpha(data, level: str = "nominal") -> float:
     "Krippendorff's alpha of `data`: annotators × items, `nan` where missing; `level` 'nominal', 'ordinal' or 'interval' (as the `krippendorff` package)."
     check(level in ("nominal", "ordinal", "interval"), f"level={level!r} must be 'nominal', 'ordinal' or 'interval'")
@@ -685,7 +693,7 @@ def krippendorff_alpha(data, level: str = "nominal") -> float:
     d = _alpha_distances(domain, level, n_v)
     return float(1 - (o * d).sum() / (e * d).sum())
 
-# %% ../nbs/09_ratings.ipynb #31c4e7e6
+# %% ../nbs/09_ratings.ipynb #d05d59e0
 def _codes(vals) -> tuple:
     "Numeric codes of `vals` (numbers stay as they are), and whether they are ordinal numbers."
     if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals): return [float(v) for v in vals], True
@@ -712,7 +720,7 @@ def _group_agreement(g) -> dict:
         if ordinal: out["alpha_ordinal"] = krippendorff_alpha(multi.to_numpy(), "ordinal")
     return out
 
-# %% ../nbs/09_ratings.ipynb #87067851
+# %% ../nbs/09_ratings.ipynb #1516b297
 _AGREE = ("scale", "thumbs", "pairwise", "rubric", "judge")
 
 @patch
@@ -726,7 +734,7 @@ def agreement(self: Ratings, task: str = None, judges: bool = False):
     cols = ["schema", "criterion", "items", "annotators", "ratings", "cohen_kappa", "fleiss_kappa", "alpha_nominal", "alpha_ordinal"]
     return pd.DataFrame(rows, columns=cols)
 
-# %% ../nbs/09_ratings.ipynb #a5f0ba6e
+# %% ../nbs/09_ratings.ipynb #290e0cce
 @patch
 def annotator_stats(self: Ratings, task: str = None):
     "Per annotator: current ratings, items rated, median seconds per item, first and last rating time."
@@ -754,7 +762,7 @@ def disagreements(self: Ratings, task: str = None, top: int = 10):
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["disagreement", "spread"], ascending=False, kind="stable").head(top).reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #b9f5ab8f
+# %% ../nbs/09_ratings.ipynb #f5918bdc
 @dataclass
 class RatingTask:
     "Rate `items` on `schema`, each seen by `overlap` of `annotators` (`None`: anyone, all items), with `guidelines` (markdown) beside each."
@@ -777,7 +785,7 @@ class RatingTask:
             check(isinstance(self.overlap, int) and 1 <= self.overlap <= len(self.annotators),
                   f"overlap={self.overlap!r} must be from 1 to the number of annotators ({len(self.annotators)})")
 
-# %% ../nbs/09_ratings.ipynb #5dbab182
+# %% ../nbs/09_ratings.ipynb #86be07d5
 @patch
 def assigned(self: RatingTask, annotator: str) -> list:
     "Indices of the items `annotator` is to rate: dealt round-robin so each item goes to `overlap` annotators."
@@ -794,7 +802,7 @@ def done(self: RatingTask, annotator: str, ratings: Ratings) -> set:
     need = len(self.schema.criteria or [None])
     return {k for k, g in df.groupby("item_key") if g.criterion.fillna("").nunique() >= need}
 
-# %% ../nbs/09_ratings.ipynb #20478e80
+# %% ../nbs/09_ratings.ipynb #95eaba81
 @patch
 def queue(self: RatingTask, annotator: str, ratings: Ratings) -> list:
     "Indices of the items `annotator` still has to rate, in order: where their last session stopped."
@@ -813,7 +821,7 @@ def progress(self: RatingTask, ratings: Ratings):
         rows.append(dict(annotator=a, assigned=len(keys), done=d, remaining=len(keys) - d, percent=100 * d / max(len(keys), 1)))
     return pd.DataFrame(rows, columns=["annotator", "assigned", "done", "remaining", "percent"]).set_index("annotator")
 
-# %% ../nbs/09_ratings.ipynb #17296b60
+# %% ../nbs/09_ratings.ipynb #3f6b91cb
 @patch
 def suggest(self: RatingTask, values: dict):
     "Pre-label items: `values` maps an item index or key to a suggested value (checked against the schema)."
@@ -831,7 +839,7 @@ def accept(self: RatingTask, i: int, annotator: str, ratings: Ratings, seconds: 
     check(it["key"] in self.suggestions, f"item {i} of task {self.name!r} has no suggestion; rate it yourself or add one with suggest()")
     return ratings.add(it, self.suggestions[it["key"]], self.schema, annotator, task=self.name, comment="accepted suggestion", seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #51b9a7f3
+# %% ../nbs/09_ratings.ipynb #b766b4d3
 @patch
 def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: str = None, **kw):
     "Pre-label a pairwise task made from `comparison` with `judge_model`'s verdicts, run in both orders: 'tie' unless both orders agree."
@@ -841,14 +849,14 @@ def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: s
     win = {str(r.item): ("a" if r.winner == a else "b" if r.winner == b else "tie") for r in v.itertuples()}
     return self.suggest({it["key"]: win[it["item"]] for it in self.items if it["item"] in win and it["models"] == [a, b]})
 
-# %% ../nbs/09_ratings.ipynb #65286c85
+# %% ../nbs/09_ratings.ipynb #9ec912dc
 @patch
 def _repr_markdown_(self: RatingTask):
     who = "anyone" if self.annotators is None else ", ".join(esc(a) for a in self.annotators)
     return (f"**RatingTask** `{esc(self.name)}` — {len(self.items)} items, {esc(self.schema.kind)} rating, annotators: {who}, "
             f"overlap {self.overlap}, {len(self.suggestions)} suggestions")
 
-# %% ../nbs/09_ratings.ipynb #9dc9d827
+# %% ../nbs/09_ratings.ipynb #abe336bf
 @patch
 def save(self: RatingTask, store) -> int:
     "Save (or update) this task in `store` so any annotator's session can `RatingTask.load` it; returns its row id."
@@ -872,7 +880,7 @@ def load(cls: RatingTask, store, name: str) -> RatingTask:
     return cls(r["name"], json.loads(r["items"]), schema_from(json.loads(r["schema"])), r["guidelines"] or "",
                None if r["annotators"] is None else json.loads(r["annotators"]), r["overlap"], json.loads(r["suggestions"] or "{}"))
 
-# %% ../nbs/09_ratings.ipynb #14dacfe6
+# %% ../nbs/09_ratings.ipynb #c2580f74
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise InputError(f"{self.prog}: {message}")
 
@@ -891,7 +899,7 @@ def _ratings_parser():
     s.add_argument("--json", action="store_true", help="print JSON")
     return p
 
-# %% ../nbs/09_ratings.ipynb #f5216930
+# %% ../nbs/09_ratings.ipynb #330c8596
 def _stats(r: Ratings, task) -> dict:
     df = r.to_frame(task=task)
     return dict(store=redact_url(r.store.url), ratings=len(df), by_schema=df.schema.value_counts().to_dict(),
