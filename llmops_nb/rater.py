@@ -14,11 +14,21 @@ from .ratings import (Ratings, RatingTask, RatingSchema, schema_from, items_from
 # %% auto #0
 __all__ = ['NAV_KEYS', 'RaterState', 'Rater']
 
-# %% ../nbs/13_rater.ipynb #f9e92d6d
+# %% ../nbs/13_rater.ipynb #67cdb3ef
 class RaterState:
     "Rate `items` (a DataFrame, list, `Comparison`, call records, golden run or a `RatingTask`) on `schema` as `annotator`, one at a time."
-    def __init__(self, items, schema="scale", annotator: str = None, ratings=None, task: RatingTask = None, guidelines: str = None,
-                 suggestions: dict = None, background: bool = False, a: str = None, b: str = None, store=None):
+    def __init__(self,
+                 items,                     # DataFrame, list of dicts or texts, Comparison, call records, GoldenRun or RatingTask
+                 schema="scale",            # schema object or name (a RatingTask brings its own)
+                 annotator: str = None,     # who rates
+                 ratings=None,              # a Ratings, a Store or URL (default: the default store)
+                 task: RatingTask = None,   # the task: assignment, resume, guidelines, suggestions
+                 guidelines: str = None,    # markdown shown beside every item
+                 suggestions: dict = None,  # item key -> pre-label, accepted with `y`
+                 background: bool = False,  # commit on a background thread (what the widget does)
+                 a: str = None,             # pairwise from a Comparison: model A
+                 b: str = None,             # ... and model B
+                 store=None):               # where a golden run's calls are
         self.annotator = _check_annotator(annotator)
         if isinstance(items, RatingTask): task = items
         self.task = task

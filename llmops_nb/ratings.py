@@ -200,12 +200,16 @@ def _comparison_items(c, pairwise: bool, a=None, b=None) -> list:
     return [as_item(dict(prompt=A.prompt[i], outputs=[A.output[i], B.output[i]], models=[a, b], call_ids=[A.call_id[i], B.call_id[i]],
                          run_id=c.run_id, item=i, reference=A.reference[i])) for i in sorted(set(A.index) & set(B.index))]
 
-# %% ../nbs/09_ratings.ipynb #ef54809e
+# %% ../nbs/09_ratings.ipynb #78364da9
 def _call_record(r):
     "A row of the `calls` table (it has `prompt_hash`) with its `id` as the item's `call_id`."
     return dict(r, call_id=r["id"]) if isinstance(r, dict) and "prompt_hash" in r and "id" in r and "call_id" not in r else r
 
-def items_from(x, schema="scale", a: str = None, b: str = None, store=None) -> list:
+def items_from(x,                  # DataFrame, list of dicts or texts, Comparison, call records or GoldenRun
+               schema="scale",     # the schema they will be rated on (pairwise makes pairs)
+               a: str = None,      # pairwise from a Comparison: model A (default: its first)
+               b: str = None,      # ... and model B (default: its second)
+               store=None) -> list:  # where a golden run's calls are (default: the default store)
     "Items from a DataFrame, a list of dicts or texts, a `Comparison`, call records (`Store.rows('calls')`) or a golden-set run."
     from llmops_nb.compare import Comparison
     from llmops_nb.prompts import GoldenRun
@@ -253,10 +257,13 @@ def _check_annotator(a) -> str:
     check(len(a.strip()) <= 200, f"annotator name {a[:40]!r}... is longer than 200 characters; use a shorter name")
     return a.strip()
 
-# %% ../nbs/09_ratings.ipynb #d6dd52c7
+# %% ../nbs/09_ratings.ipynb #41690b2a
 class Ratings:
     "Ratings in `store` (a `Store`, a URL, or the default store), committed at once; kept in a local journal while the database is unreachable."
-    def __init__(self, store=None, journal_dir=None, retry_s: float = 2.0):
+    def __init__(self,
+                 store=None,            # a Store, a database URL, or None for the default store
+                 journal_dir=None,      # folder of the local journal (default: LLMOPS_HOME/ratings_journal)
+                 retry_s: float = 2.0): # after a failed write, journal without trying the database for this many seconds
         self.store = _open_store(store)
         self.journal_dir = Path(journal_dir or get_config().home / "ratings_journal") / sha256_text(self.store.url)[:12]
         self.retry_s, self.pending, self.last_error = retry_s, [], None
@@ -435,17 +442,35 @@ def rows_for(self: Ratings,
     base = _base_row(it, sc, annotator, task, comment, seconds, left)
     return [dict(base, uid=uuid.uuid4().hex, criterion=c, value=json.dumps(x, ensure_ascii=False)) for c, x in vals.items()]
 
-# %% ../nbs/09_ratings.ipynb #23bc8bf3
+# %% ../nbs/09_ratings.ipynb #302ba052
 @patch
-def add(self: Ratings, item, value, schema, annotator: str, task: str = None, criterion: str = None, comment: str = None,
-        seconds: float = None, left: str = None):
+def add(self: Ratings,
+        item,                    # a dict (prompt, output or a/b, model, call_id, ...) or a text
+        value,                   # a score, 'up'/'down', 'a'/'b'/'tie', a correction, a list of tags, or a rubric dict
+        schema,                  # a schema object or name
+        annotator: str,          # who rated
+        task: str = None,        # the rating task's name
+        criterion: str = None,   # the rubric criterion `value` is for
+        comment: str = None,     # free-text comment
+        seconds: float = None,   # time spent on the item
+        left: str = None):       # pairwise: which output ('a' or 'b') was shown on the left
     "Rate `item` with `value` on `schema` as `annotator`, committed now; the row id (`None` while only journaled), or a list for a rubric dict."
     ids = self._commit(self.rows_for(item, value, schema, annotator, task, criterion, comment, seconds, left))
     return ids if (len(ids) > 1 or (criterion is None and isinstance(value, dict))) else ids[0]
 
 @patch
-def add_pairwise(self: Ratings, prompt, a: str, b: str, choice: str, annotator: str, models=None, left: str = None, task: str = None,
-                 comment: str = None, seconds: float = None, call_ids=None):
+def add_pairwise(self: Ratings,
+                 prompt,                 # the prompt both outputs answer
+                 a: str,                 # output A
+                 b: str,                 # output B
+                 choice: str,            # 'a', 'b' or 'tie'
+                 annotator: str,         # who rated
+                 models=None,            # [model of a, model of b]
+                 left: str = None,       # which output ('a' or 'b') was shown on the left
+                 task: str = None,       # the rating task's name
+                 comment: str = None,    # free-text comment
+                 seconds: float = None,  # time spent on the pair
+                 call_ids=None):         # [call id of a, call id of b] when they came from the store
     "Record that `annotator` prefers output `a`, `b` or neither (`choice` 'a', 'b' or 'tie') for `prompt`; `left` says which was shown left."
     it = dict(prompt=prompt, outputs=[a, b], models=list(models or []), call_ids=list(call_ids or []))
     return self.add(it, choice, "pairwise", annotator, task=task, comment=comment, seconds=seconds, left=left)
@@ -762,16 +787,16 @@ def disagreements(self: Ratings, task: str = None, top: int = 10):
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["disagreement", "spread"], ascending=False, kind="stable").head(top).reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #f5918bdc
+# %% ../nbs/09_ratings.ipynb #3d5e68f8
 @dataclass
 class RatingTask:
     "Rate `items` on `schema`, each seen by `overlap` of `annotators` (`None`: anyone, all items), with `guidelines` (markdown) beside each."
-    name: str
-    items: list
-    schema: object = "scale"
-    guidelines: str = ""
-    annotators: list = None
-    overlap: int = 1
+    name: str                     # the task's name, recorded with every rating
+    items: list                   # anything `items_from` takes, or item dicts
+    schema: object = "scale"      # a schema object or name
+    guidelines: str = ""          # markdown shown beside every item
+    annotators: list = None       # who rates; None: anyone, every item
+    overlap: int = 1              # how many annotators see each item
     suggestions: dict = field(default_factory=dict)   # item key -> pre-label value
 
     def __post_init__(self):
@@ -821,7 +846,7 @@ def progress(self: RatingTask, ratings: Ratings):
         rows.append(dict(annotator=a, assigned=len(keys), done=d, remaining=len(keys) - d, percent=100 * d / max(len(keys), 1)))
     return pd.DataFrame(rows, columns=["annotator", "assigned", "done", "remaining", "percent"]).set_index("annotator")
 
-# %% ../nbs/09_ratings.ipynb #3f6b91cb
+# %% ../nbs/09_ratings.ipynb #b69c6d55
 @patch
 def suggest(self: RatingTask, values: dict):
     "Pre-label items: `values` maps an item index or key to a suggested value (checked against the schema)."
@@ -832,16 +857,26 @@ def suggest(self: RatingTask, values: dict):
     return self
 
 @patch
-def accept(self: RatingTask, i: int, annotator: str, ratings: Ratings, seconds: float = None, left: str = None):
+def accept(self: RatingTask,
+           i: int,                  # item index
+           annotator: str,          # who accepts
+           ratings: Ratings,        # where the rating goes
+           seconds: float = None,   # time spent on the item
+           left: str = None):       # pairwise: which output was shown on the left
     "Give item `i`'s suggestion as `annotator`'s rating (one key in the `Rater`); returns the rating id."
     check(isinstance(i, int) and 0 <= i < len(self.items), f"item {i!r} must be an index from 0 to {len(self.items) - 1}")
     it = self.items[i]
     check(it["key"] in self.suggestions, f"item {i} of task {self.name!r} has no suggestion; rate it yourself or add one with suggest()")
     return ratings.add(it, self.suggestions[it["key"]], self.schema, annotator, task=self.name, comment="accepted suggestion", seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #b766b4d3
+# %% ../nbs/09_ratings.ipynb #c8988ec5
 @patch
-def suggest_judge(self: RatingTask, comparison, judge_model, a: str = None, b: str = None, **kw):
+def suggest_judge(self: RatingTask,
+                  comparison,        # the Comparison the task's pairs came from
+                  judge_model,       # the judge: a model name or loaded model
+                  a: str = None,     # model A (default: the comparison's first)
+                  b: str = None,     # model B (default: its second)
+                  **kw):             # passed to `Comparison.judge`, e.g. rubric, max_new_tokens
     "Pre-label a pairwise task made from `comparison` with `judge_model`'s verdicts, run in both orders: 'tie' unless both orders agree."
     check(self.schema.kind == "pairwise", f"suggest_judge needs a pairwise task; task {self.name!r} is {self.schema.kind!r}")
     a, b = a or comparison.models[0], b or comparison.models[1]
