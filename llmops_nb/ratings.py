@@ -759,7 +759,7 @@ def agreement(self: Ratings, task: str = None, judges: bool = False):
     cols = ["schema", "criterion", "items", "annotators", "ratings", "cohen_kappa", "fleiss_kappa", "alpha_nominal", "alpha_ordinal"]
     return pd.DataFrame(rows, columns=cols)
 
-# %% ../nbs/09_ratings.ipynb #290e0cce
+# %% ../nbs/09_ratings.ipynb #8f2827ba
 @patch
 def annotator_stats(self: Ratings, task: str = None):
     "Per annotator: current ratings, items rated, median seconds per item, first and last rating time."
@@ -767,12 +767,12 @@ def annotator_stats(self: Ratings, task: str = None):
     df = self.to_frame(task=task)
     g = df.groupby("annotator")
     out = pd.DataFrame(dict(ratings=g.size(), items=g.item_key.nunique(), median_seconds=g.seconds.median(),
-                            first=pd.to_datetime(g.ts.min(), unit="s"), last=pd.to_datetime(g.ts.max(), unit="s")))
+                            first=pd.to_datetime(g.ts.min(), unit="s").dt.floor("s"), last=pd.to_datetime(g.ts.max(), unit="s").dt.floor("s")))
     return out.sort_values("ratings", ascending=False)
 
 @patch
 def disagreements(self: Ratings, task: str = None, top: int = 10):
-    "The `top` items whose annotators disagree most: 1 - the majority's share of votes, then the spread of scores."
+    "The `top` items whose annotators disagree most (and at all): 1 - the majority's share of votes, then the spread of scores."
     pd = lazy("pandas")
     df = self.to_frame(task=task, judges=False)
     df = self._with_units(df[df.schema.isin(_AGREE)])
@@ -785,6 +785,7 @@ def disagreements(self: Ratings, task: str = None, top: int = 10):
                          disagreement=1 - Counter(vals).most_common(1)[0][1] / len(vals), spread=(max(num) - min(num)) if len(num) == len(g) else np.nan))
     cols = ["schema", "criterion", "unit", "prompt", "n", "votes", "disagreement", "spread"]
     out = pd.DataFrame(rows, columns=cols)
+    out = out[out.disagreement > 0]
     return out.sort_values(["disagreement", "spread"], ascending=False, kind="stable").head(top).reset_index(drop=True)
 
 # %% ../nbs/09_ratings.ipynb #3d5e68f8
@@ -934,12 +935,15 @@ def _ratings_parser():
     s.add_argument("--json", action="store_true", help="print JSON")
     return p
 
-# %% ../nbs/09_ratings.ipynb #330c8596
+# %% ../nbs/09_ratings.ipynb #2b9bd869
 def _stats(r: Ratings, task) -> dict:
-    df = r.to_frame(task=task)
+    df, js = r.to_frame(task=task), lambda d: json.loads(d.to_json(orient="records", date_format="iso"))
+    tasks = [t["name"] for t in r.store.rows("rating_tasks") if task is None or t["name"] == task]
     return dict(store=redact_url(r.store.url), ratings=len(df), by_schema=df.schema.value_counts().to_dict(),
-                annotators=json.loads(r.annotator_stats(task).reset_index().to_json(orient="records", date_format="iso")) if len(df) else [],
-                agreement=json.loads(r.agreement(task).to_json(orient="records")) if len(df) else [])
+                annotators=js(r.annotator_stats(task).reset_index()) if len(df) else [],
+                agreement=js(r.agreement(task)) if len(df) else [],
+                disagreements=js(r.disagreements(task, top=5).assign(unit=lambda d: d.unit.str[:12])) if len(df) else [],
+                progress={t: js(RatingTask.load(r.store, t).progress(r).reset_index()) for t in tasks})
 
 def cli_ratings(argv) -> int:
     "`llmops-nb ratings stats|export ...`: rating statistics, or an export to JSONL, DPO or SFT."
@@ -957,4 +961,6 @@ def cli_ratings(argv) -> int:
     if s["ratings"]:
         print("\nagreement:\n" + pd.DataFrame(s["agreement"]).to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         print("\nannotators:\n" + r.annotator_stats(a.task).to_string(float_format=lambda x: f"{x:.1f}"))
+        if s["disagreements"]: print("\nmost disagreed items:\n" + pd.DataFrame(s["disagreements"]).to_string(index=False, max_colwidth=50))
+    for t, p in s["progress"].items(): print(f"\nprogress of task {t}:\n" + pd.DataFrame(p).to_string(index=False, float_format=lambda x: f"{x:.0f}"))
     return 0
