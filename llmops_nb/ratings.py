@@ -788,7 +788,16 @@ def disagreements(self: Ratings, task: str = None, top: int = 10):
     out = out[out.disagreement > 0]
     return out.sort_values(["disagreement", "spread"], ascending=False, kind="stable").head(top).reset_index(drop=True)
 
-# %% ../nbs/09_ratings.ipynb #3d5e68f8
+# %% ../nbs/09_ratings.ipynb #f639e096
+@patch
+def position_bias(self: Ratings, task: str = None, judges: bool = False) -> dict:
+    "Of the current pairwise choices (not ties) with a recorded position: how many went to the output shown on the left, and the share."
+    df = self.to_frame(task=task, schema="pairwise", judges=judges)
+    df = df[df.left.notna() & (df.value != "tie")]
+    n, left = len(df), int((df.value == df.left).sum())
+    return dict(choices=n, left=left, left_share=left / n if n else float("nan"))
+
+# %% ../nbs/09_ratings.ipynb #85701021
 @dataclass
 class RatingTask:
     "Rate `items` on `schema`, each seen by `overlap` of `annotators` (`None`: anyone, all items), with `guidelines` (markdown) beside each."
@@ -811,7 +820,7 @@ class RatingTask:
             check(isinstance(self.overlap, int) and 1 <= self.overlap <= len(self.annotators),
                   f"overlap={self.overlap!r} must be from 1 to the number of annotators ({len(self.annotators)})")
 
-# %% ../nbs/09_ratings.ipynb #86be07d5
+# %% ../nbs/09_ratings.ipynb #b275c109
 @patch
 def assigned(self: RatingTask, annotator: str) -> list:
     "Indices of the items `annotator` is to rate: dealt round-robin so each item goes to `overlap` annotators."
@@ -828,7 +837,7 @@ def done(self: RatingTask, annotator: str, ratings: Ratings) -> set:
     need = len(self.schema.criteria or [None])
     return {k for k, g in df.groupby("item_key") if g.criterion.fillna("").nunique() >= need}
 
-# %% ../nbs/09_ratings.ipynb #95eaba81
+# %% ../nbs/09_ratings.ipynb #352fb427
 @patch
 def queue(self: RatingTask, annotator: str, ratings: Ratings) -> list:
     "Indices of the items `annotator` still has to rate, in order: where their last session stopped."
@@ -847,7 +856,7 @@ def progress(self: RatingTask, ratings: Ratings):
         rows.append(dict(annotator=a, assigned=len(keys), done=d, remaining=len(keys) - d, percent=100 * d / max(len(keys), 1)))
     return pd.DataFrame(rows, columns=["annotator", "assigned", "done", "remaining", "percent"]).set_index("annotator")
 
-# %% ../nbs/09_ratings.ipynb #b69c6d55
+# %% ../nbs/09_ratings.ipynb #ac520a42
 @patch
 def suggest(self: RatingTask, values: dict):
     "Pre-label items: `values` maps an item index or key to a suggested value (checked against the schema)."
@@ -870,7 +879,7 @@ def accept(self: RatingTask,
     check(it["key"] in self.suggestions, f"item {i} of task {self.name!r} has no suggestion; rate it yourself or add one with suggest()")
     return ratings.add(it, self.suggestions[it["key"]], self.schema, annotator, task=self.name, comment="accepted suggestion", seconds=seconds, left=left)
 
-# %% ../nbs/09_ratings.ipynb #c8988ec5
+# %% ../nbs/09_ratings.ipynb #d426ea9a
 @patch
 def suggest_judge(self: RatingTask,
                   comparison,        # the Comparison the task's pairs came from
@@ -885,14 +894,14 @@ def suggest_judge(self: RatingTask,
     win = {str(r.item): ("a" if r.winner == a else "b" if r.winner == b else "tie") for r in v.itertuples()}
     return self.suggest({it["key"]: win[it["item"]] for it in self.items if it["item"] in win and it["models"] == [a, b]})
 
-# %% ../nbs/09_ratings.ipynb #9ec912dc
+# %% ../nbs/09_ratings.ipynb #b8e4f255
 @patch
 def _repr_markdown_(self: RatingTask):
     who = "anyone" if self.annotators is None else ", ".join(esc(a) for a in self.annotators)
     return (f"**RatingTask** `{esc(self.name)}` — {len(self.items)} items, {esc(self.schema.kind)} rating, annotators: {who}, "
             f"overlap {self.overlap}, {len(self.suggestions)} suggestions")
 
-# %% ../nbs/09_ratings.ipynb #abe336bf
+# %% ../nbs/09_ratings.ipynb #745a6454
 @patch
 def save(self: RatingTask, store) -> int:
     "Save (or update) this task in `store` so any annotator's session can `RatingTask.load` it; returns its row id."
@@ -916,7 +925,7 @@ def load(cls: RatingTask, store, name: str) -> RatingTask:
     return cls(r["name"], json.loads(r["items"]), schema_from(json.loads(r["schema"])), r["guidelines"] or "",
                None if r["annotators"] is None else json.loads(r["annotators"]), r["overlap"], json.loads(r["suggestions"] or "{}"))
 
-# %% ../nbs/09_ratings.ipynb #c2580f74
+# %% ../nbs/09_ratings.ipynb #6e133c44
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise InputError(f"{self.prog}: {message}")
 
@@ -935,7 +944,7 @@ def _ratings_parser():
     s.add_argument("--json", action="store_true", help="print JSON")
     return p
 
-# %% ../nbs/09_ratings.ipynb #2b9bd869
+# %% ../nbs/09_ratings.ipynb #a7d4758f
 def _stats(r: Ratings, task) -> dict:
     df, js = r.to_frame(task=task), lambda d: json.loads(d.to_json(orient="records", date_format="iso"))
     tasks = [t["name"] for t in r.store.rows("rating_tasks") if task is None or t["name"] == task]
