@@ -377,21 +377,21 @@ def _widget_class():
         status = traitlets.Unicode("").tag(sync=True)
     return _RaterWidget
 
-# %% ../nbs/13_rater.ipynb #beb87b0d
+# %% ../nbs/13_rater.ipynb #64c86864
 class Rater:
     "Rate `items` one at a time with the keyboard (or buttons): `Rater(df, schema='scale', annotator='alice')`; options as `RaterState`."
     def __init__(self, items, schema="scale", annotator: str = None, **kw):
         self.state = RaterState(items, schema, annotator, background=kw.pop("background", True), **kw)
         self.widget = _widget_class()()
         self.widget.on_msg(self._on_msg); self.state.on_commit = self._done
-        self.message = ""
+        self.message, self.retry_s, self._timer = "", 5.0, None   # while ratings are unsent, retry every retry_s seconds
         self.refresh()
 
     def _ipython_display_(self):
         from IPython.display import display
         display(self.widget)
 
-# %% ../nbs/13_rater.ipynb #8e362cb7
+# %% ../nbs/13_rater.ipynb #3a7f48c6
 @patch
 def refresh(self: Rater):
     "Redraw from the state."
@@ -399,10 +399,20 @@ def refresh(self: Rater):
     self.widget.status = self.state.status()[0]
 
 @patch
-def _done(self: Rater, f):
-    "A background commit finished: redraw, so saving… becomes saved (or unsent)."
+def _done(self: Rater, f=None):
+    "A background commit finished: redraw, so saving… becomes saved (or unsent); while some are unsent, try again in `retry_s`."
     try: self.refresh()
     except Exception: pass
+    if self.state.ratings.unsent and self._timer is None:
+        import threading
+        self._timer = threading.Timer(self.retry_s, self._retry); self._timer.daemon = True; self._timer.start()
+
+@patch
+def _retry(self: Rater):
+    "Send the unsent ratings (on the background thread), then redraw."
+    self._timer = None
+    self.state._commit("flush")
+    if not self.state.background: self._done()
 
 @patch
 def _on_msg(self: Rater, widget, content, buffers=None):
