@@ -18,10 +18,12 @@ from .prompts import *
 from .data import *
 from .vectors import *
 from .metrics import *
+from .ratings import *
 from .compare import *
 from .data_explorer import *
 from .playground import *
 from .comparison_widget import *
+from .rater import *
 
 # %% ../nbs/90_all.ipynb #77493763
 __all__ = sorted(n for n in dir() if not n.startswith("_"))

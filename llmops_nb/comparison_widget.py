@@ -9,6 +9,7 @@ from .core import InputError, check, lazy
 from .store import default_store
 from .compare import Comparison, compare, word_diff_html, table_html
 from .render import esc, safe, table_html
+from .ratings import Ratings
 from fastcore.basics import patch
 
 
@@ -70,18 +71,25 @@ def metrics_html(self: ComparisonState) -> str:
     return table_html(self.metrics_table())
 
 # %% ../nbs/12_model_comparison.ipynb #9c81460a
+@patch(as_prop=True)
+def ratings(self: ComparisonState) -> Ratings:
+    "The `Ratings` the Prefer buttons write through (made on first use, on the comparison's store)."
+    if getattr(self, "_ratings", None) is None: self._ratings = Ratings(self.store)
+    return self._ratings
+
 @patch
 def prefer(self: ComparisonState, choice: str, item: int = None, comment: str = None) -> int:
-    "Record that `annotator` prefers output A (`'A'`), B (`'B'`) or neither (`'tie'`) for prompt `item`; returns the rating id."
-    check(choice in ("A", "B", "tie"), f"choice {choice!r} must be 'A', 'B' or 'tie'")
+    "Record through `Ratings` that `annotator` prefers output A, B or neither (`choice` 'A', 'B' or 'tie') for prompt `item`; the rating id (None while journaled)."
+    check(isinstance(choice, str) and choice.lower() in ("a", "b", "tie"), f"choice {choice!r} must be 'A', 'B' or 'tie'")
     i = self.item if item is None else item
     check(isinstance(i, int) and 0 <= i < len(self.c.prompts), f"item {i!r} must be a prompt index from 0 to {len(self.c.prompts) - 1}")
     check(self.a != self.b, f"A and B are both {self.a!r}; pick two different models to compare")
     df = self.c.df.set_index(["item", "model"])
     ca, cb = df.loc[(i, self.a), "call_id"], df.loc[(i, self.b), "call_id"]
     check(ca == ca and cb == cb and ca is not None and cb is not None, f"prompt {i} has no output from {self.a if ca != ca or ca is None else self.b!r} (it failed); rate another prompt")
-    return self.store.insert("ratings", dict(ts=time.time(), schema="pairwise", value=json.dumps(choice), annotator=self.annotator,
-                                             call_id=int(ca), other_call_id=int(cb), run_id=self.c.run_id, item=str(i), comment=comment))[0]
+    it = dict(prompt=df.loc[(i, self.a), "prompt"], outputs=[df.loc[(i, self.a), "output"], df.loc[(i, self.b), "output"]], models=[self.a, self.b],
+              call_ids=[int(ca), int(cb)], run_id=self.c.run_id, item=i)
+    return self.ratings.add(it, choice.lower(), "pairwise", self.annotator, comment=comment)
 
 @patch
 def _repr_markdown_(self: ComparisonState):

@@ -13,8 +13,8 @@ from .render import esc
 
 # %% auto #0
 __all__ = ['metadata', 'MIGRATIONS', 'schema_table', 'calls_table', 'runs_table', 'ratings_table', 'datasets_table',
-           'prompts_table', 'prompt_tags_table', 'golden_table', 'golden_results_table', 'jobs_table', 'migration',
-           'add_missing_columns', 'Generation', 'GenParams']
+           'prompts_table', 'prompt_tags_table', 'golden_table', 'golden_results_table', 'rating_tasks_table',
+           'jobs_table', 'migration', 'add_missing_columns', 'Generation', 'GenParams']
 
 # %% ../nbs/00b_schema.ipynb #f688c3f4
 metadata = sa.MetaData()
@@ -91,7 +91,10 @@ ratings_table = sa.Table("ratings", metadata,
     sa.Column("models", sa.Text),                                     # JSON list of model names, like outputs
     sa.Column("prompt_version_id", sa.Integer),
     sa.Column("left", sa.String(1)),                                  # pairwise: which output ('a' or 'b') was shown on the left
-    sa.Column("seconds", sa.Float))                                   # time the annotator spent on the item
+    sa.Column("seconds", sa.Float),                                   # time the annotator spent on the item
+    # added by 0501_ratings_uid: a key the client makes, so re-sending a rating never stores it twice
+    sa.Column("uid", sa.String(32)),
+    sa.Index("uq_ratings_uid", "uid", unique=True))
 
 @migration("0002_runs_ratings")
 def _m0002(conn):
@@ -172,6 +175,28 @@ def add_missing_columns(conn, table: sa.Table) -> list:
 
 @migration("0500_ratings_items")
 def _m0500(conn): add_missing_columns(conn, ratings_table)
+
+# %% ../nbs/00b_schema.ipynb #2c1bec27
+@migration("0501_ratings_uid")
+def _m0501(conn):
+    add_missing_columns(conn, ratings_table)
+    next(i for i in ratings_table.indexes if i.name == "uq_ratings_uid").create(conn, checkfirst=True)
+
+# %% ../nbs/00b_schema.ipynb #70c3406c
+rating_tasks_table = sa.Table("rating_tasks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("updated", sa.Float),
+    sa.Column("schema", sa.Text, nullable=False),      # JSON spec of the rating schema
+    sa.Column("guidelines", sa.Text),                  # markdown
+    sa.Column("annotators", sa.Text),                  # JSON list, or null: anyone
+    sa.Column("overlap", sa.Integer, nullable=False),  # how many annotators see each item
+    sa.Column("items", sa.Text, nullable=False),       # JSON list of item dicts
+    sa.Column("suggestions", sa.Text))                 # JSON: item key -> pre-label
+
+@migration("0502_rating_tasks")
+def _m0502(conn): rating_tasks_table.create(conn, checkfirst=True)
 
 # %% ../nbs/00b_schema.ipynb #3a16b6e2
 jobs_table = sa.Table("jobs", metadata,

@@ -78,6 +78,6 @@ def test_widget_rates_pairs(home):
     v.item.value = 0; v.prefer_a.click()
     v.item.value = 1; v.prefer_b.click()
     rs = default_store().rows("ratings")
-    assert [(json.loads(r["value"]), r["item"], r["annotator"], r["schema"]) for r in rs] == [("A", "0", "tester", "pairwise"), ("B", "1", "tester", "pairwise")]
+    assert [(json.loads(r["value"]), r["item"], r["annotator"], r["schema"]) for r in rs] == [("a", "0", "tester", "pairwise"), ("b", "1", "tester", "pairwise")]
     calls = {r["id"]: r for r in default_store().rows("calls")}
     assert calls[rs[0]["call_id"]]["model"] == "smollm2-135m-instruct" and calls[rs[0]["other_call_id"]]["model"] == "tiny-random"
