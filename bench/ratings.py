@@ -47,6 +47,7 @@ def key_latency(d, n=400):
 def bulk(d, n=10_000):
     from llmops_nb.store import Store
     from llmops_nb.ratings import Ratings, Scale
+    import llmops_nb.agreement   # adds Ratings.agreement
     st = Store(f"sqlite:///{d}/bulk.db"); R = Ratings(st, journal_dir=f"{d}/j")
     recs = [dict(item=dict(prompt=f"q{i // 4}", output=f"o{i // 4}"), value=i % 5 + 1, schema=Scale(5), annotator=f"a{i % 4}") for i in range(n)]
     t = time.perf_counter(); R.add_many(recs); ours = n / (time.perf_counter() - t)

@@ -19,6 +19,8 @@ from .data import *
 from .vectors import *
 from .metrics import *
 from .ratings import *
+from .agreement import *
+from .tasks import *
 from .compare import *
 from .data_explorer import *
 from .playground import *

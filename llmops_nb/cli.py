@@ -17,7 +17,7 @@ COMMANDS = {
     "profile":  ("llmops_nb.data:cli_profile", "profile a dataset file"),
     "prompts":  ("llmops_nb.prompts:cli_prompts", "list, show and run saved prompt versions"),
     "compare":  ("llmops_nb.compare:cli_compare", "compare models on a dataset and write a report"),
-    "ratings":  ("llmops_nb.ratings:cli_ratings", "rating statistics (stats) and exports to JSONL, DPO or SFT (export)"),
+    "ratings":  ("llmops_nb.tasks:cli_ratings", "rating statistics (stats) and exports to JSONL, DPO or SFT (export)"),
 }
 
 def _usage() -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 from fastcore.basics import patch
 from .core import InputError, LlmopsError, check, lazy, sha256_text
 from .render import esc, markdown_html
-from .ratings import (Ratings, RatingTask, RatingSchema, schema_from, items_from, _check_annotator)
+from .ratings import Ratings, RatingSchema, schema_from, items_from, _check_annotator
+from .tasks import RatingTask
 
 # %% auto #0
 __all__ = ['NAV_KEYS', 'RaterState', 'Rater']

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from conftest import ROOT, run_cli
 from llmops_nb.store import Store
-from llmops_nb.ratings import Ratings, RatingTask, cohen_kappa, fleiss_kappa, krippendorff_alpha, count_table, Scale
+from llmops_nb.ratings import Ratings, Scale
+from llmops_nb.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, count_table
+from llmops_nb.tasks import RatingTask
 
 # --- agreement equals the reference implementations ------------------------------------------------------------------
 
