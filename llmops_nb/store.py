@@ -116,7 +116,7 @@ def _check_sqlite_file(p: Path, adopt: bool):
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally: con.close()
     except sqlite3.DatabaseError as e: bad, tables = [str(e)], set()
-    check(bad == ["ok"], f"{where} is corrupted (quick_check: {'; '.join(bad)[:160]}); restore it from a backup, or recover "
+    check(bad == ["ok"], f"{where} is corrupted (quick_check: {' '.join('; '.join(bad).split())[:160]}); restore it from a backup, or recover "
                          f"what is left with: sqlite3 '{p}' .recover | sqlite3 recovered.db, then point LLMOPS_DB_URL at recovered.db")
     check(adopt or not tables or "llmops_schema" in tables,
           f"{where} belongs to another application (tables: {', '.join(sorted(tables)[:6])}); give llmops_nb a file of its own, "
