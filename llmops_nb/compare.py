@@ -169,6 +169,7 @@ def _update_run(store, run_id, **vals):
 def _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_kw) -> dict:
     "{label: (generations or None, cached flags, error, fingerprint)}; a failing model keeps the others."
     from llmops_nb.models import load_model
+    from llmops_nb.remote import scrub_secrets
     res, bar = {}, progress(entries, desc="compare models", disable=None if show_progress is None else not show_progress)
     for label, m, ctx in bar:
         lm = None
@@ -179,9 +180,9 @@ def _run_all(entries, prompts, params, store, run_id, system, cache, show_progre
             res[label] = (gens, cached, None, lm.fingerprint)
         except InputError as e:
             if lm is None: raise
-            res[label] = (None, [False] * len(prompts), f"{type(e).__name__}: {e}", lm.fingerprint)
+            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), lm.fingerprint)
         except Exception as e:
-            res[label] = (None, [False] * len(prompts), f"{type(e).__name__}: {e}", getattr(lm, "fingerprint", None))
+            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), getattr(lm, "fingerprint", None))
     return res
 
 # %% ../nbs/07a_compare.ipynb #b53b8af0
@@ -205,7 +206,7 @@ def compare(models, prompts, references=None, metrics=None, *, store=None, name:
         res = _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_params)
         cmp = Comparison._build(res, prompts, references, metrics, params, store, run_id, name)
     except BaseException as e:   # a run row never stays 'running'
-        _update_run(store, run_id, status="stopped" if isinstance(e, KeyboardInterrupt) else "failed", error=f"{type(e).__name__}: {e}"[:2000])
+        _update_run(store, run_id, status="stopped" if isinstance(e, KeyboardInterrupt) else "failed", error=lazy("llmops_nb.remote").scrub_secrets(f"{type(e).__name__}: {e}")[:2000])
         raise
     _update_run(store, run_id, status="done", summary=cmp._summary_json(),
                 config={**config, "fingerprints": {l: r[3] for l, r in res.items()}})

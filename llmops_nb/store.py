@@ -261,6 +261,10 @@ def _keep(self: Store, entry: dict, n: int, err):
               f"({e.strerror}); {n} row(s) of {entry['table']} are lost", file=sys.stderr)
 
 # %% ../nbs/01_store.ipynb #5d693d06
+def _entry(line: str) -> dict:
+    try: return json.loads(line)
+    except ValueError: return {}
+
 @patch
 def replay_journal(self: Store) -> int:
     "Write the journal's rows for this store in one transaction and drop them from the journal; returns how many entries were written."
@@ -268,7 +272,7 @@ def replay_journal(self: Store) -> int:
     if not p.exists(): return 0
     with _locked(p, "r+") as f:
         lines = [l for l in f.read().splitlines() if l.strip()]
-        entries = [json.loads(l) for l in lines]
+        entries = [_entry(l) for l in lines]   # a line cut short by a crash is kept, never replayed
         mine = [e for e in entries if e.get("store") == me]
         if not mine: return 0
         try:
