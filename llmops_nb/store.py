@@ -253,7 +253,7 @@ def _keep(self: Store, entry: dict, n: int, err):
     why = str(getattr(err, "orig", err)).strip().splitlines()[0] if str(getattr(err, "orig", err)).strip() else type(err).__name__
     entry = dict(store=sha256_text(self.url), ts=time.time(), **entry)
     try:
-        with _locked(journal_path(), "a") as f: f.write(json.dumps(entry, default=str) + "\n"); f.flush(); os.fsync(f.fileno())
+        with _locked(journal_path(), "a") as f: f.write("\n" + json.dumps(entry, default=str) + "\n"); f.flush(); os.fsync(f.fileno())   # "\n" first: ends a line a crash cut short
         print(f"warning: the store {redact_url(self.url)} could not be written ({why}); {n} row(s) kept in {journal_path()}, "
               "written the next time the store opens", file=sys.stderr)
     except OSError as e:
