@@ -37,6 +37,7 @@ def _weight(v, limit: int) -> int:
 
 # %% ../nbs/04_prompts.ipynb #de2a61fa
 import contextvars
+from jinja2 import pass_context
 from jinja2.exceptions import SecurityError
 
 class _Budget:
@@ -61,22 +62,26 @@ class _Budget:
 _BUDGET = contextvars.ContextVar("llmops_template_budget", default=None)
 def _budget() -> _Budget: return _BUDGET.get() or _Budget()
 
-def _loop(it):
+# the three hooks take the context (unused) so that Jinja2 never folds them into constants at compile time
+@pass_context
+def _loop(ctx, it):
     "A `for` loop's iterable, counted against the budget."
     b = _budget()
     for x in it: b.step(loop=True); yield x
 
-def _concat(parts) -> str:
+@pass_context
+def _concat(ctx, parts) -> str:
     "`~`: the parts joined as text, refused before joining when the result would pass the cap."
     b = _budget(); b.step()
     strs = [str(b.size(p, "'~'")) for p in parts]
     b.need(sum(map(len, strs)), "'~'")
     return "".join(strs)
 
-def _out(v):
+@pass_context
+def _out(ctx, v):
     "One piece of output, added to the running total."
     b = _budget(); b.step()
-    s = str(b.size(v, "an output"))
+    s = v if type(v) is str else str(b.size(v, "an output"))
     b.out += len(s)
     if b.out > 2 * b.cap: raise SecurityError(f"the template's output passed {2 * b.cap:,} characters")
     return s
@@ -162,21 +167,21 @@ def _make_env():
 
         def call(__self, __context, __obj, *args, **kwargs):
             b = _budget(); b.step()
-            if isinstance(__obj, LoopContext) and args: args = (_loop(args[0]),) + args[1:]   # a recursive loop's next level
+            if isinstance(__obj, LoopContext) and args: args = (_loop(__context, args[0]),) + args[1:]   # a recursive loop's next level
             args = _need_call(b, __obj, getattr(__obj, "__name__", ""), args, kwargs)
             return b.size(super().call(__context, __obj, *args, **kwargs), f"calling {getattr(__obj, '__name__', 'a function')}")
 
     env = _Env(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     env.globals.pop("lipsum", None)
-    env.globals.update(_llmops_loop=_loop, _llmops_out=_out, _llmops_concat=_concat)
     for name, f in list(env.filters.items()): env.filters[name] = _guard_filter(name, f)
+    env.filters.update(_llmops_loop=_loop, _llmops_out=_out, _llmops_concat=_concat)   # filters: called directly, no sandbox call() per piece
     return env
 
 def _instrument(ast):
     "Route every loop's iterable, every `~` and every piece of output (in loops, macros and captured blocks too) through the budget."
     from jinja2 import nodes
     from jinja2.visitor import NodeTransformer
-    call = lambda fn, n: nodes.Call(nodes.Name(fn, "load", lineno=n.lineno), [n], [], None, None, lineno=n.lineno)
+    call = lambda fn, n: nodes.Filter(n, fn, [], [], None, None, lineno=n.lineno)
     class _T(NodeTransformer):
         def visit_For(self, n): n = self.generic_visit(n); n.iter = call("_llmops_loop", n.iter); return n
         def visit_Output(self, n): n = self.generic_visit(n); n.nodes = [call("_llmops_out", x) for x in n.nodes]; return n
