@@ -3,7 +3,7 @@
 - Widget draw: building `PromptPlayground` on two model names, before any model library is imported.
 - Streaming overhead: single-prompt tok/s of `generate` called directly vs a playground run (background thread,
   a listener per token updating the widgets), greedy, 64 new tokens on smollm2-135m-instruct; ratio printed.
-- Sandbox cost: sandboxed `PromptTemplate.render` vs a plain `jinja2.Template.render` (renders/s, ratio).
+- Sandbox cost: sandboxed, budgeted `PromptTemplate.render` vs a plain `jinja2.Template.render` (renders/s, ratio), on 3 and on 2,000 loop items.
 - Registry: `save` of 200 distinct versions, re-saving identical content, and `get` by tag (ms per op).
 The direct runs go first, so the main thread has used torch: libgomp then runs more OpenMP threads than CPUs and
 throttles spin-waiting, which costs the background thread ~1/3 of its speed (see nbs/11_playground.ipynb).
@@ -37,11 +37,12 @@ def streaming(pg, n_new=64, reps=3):
         g = pg.state.generation; widget.append(g.tokens_out / g.latency)
     return statistics.median(direct), statistics.median(widget)
 
-def render_cost(n=5000):
+def render_cost(n=5000, docs=("one doc", "another doc", "a third")):
+    "Renders/s of a sandboxed, budgeted `PromptTemplate` and of a plain `jinja2.Template` on a loop over `docs`."
     import jinja2
     from llmops_nb.prompts import PromptTemplate
     src = "Summarise for {{ audience }} in {{ n }} words:\n{% for d in docs %}- {{ d }}\n{% endfor %}"
-    vals = dict(audience="a child", n=20, docs=["one doc", "another doc", "a third"])
+    vals = dict(audience="a child", n=20, docs=list(docs))
     t = PromptTemplate(src, system="You are concise."); plain = jinja2.Template(src)
     a = time.perf_counter()
     for _ in range(n): t.render(**vals)
@@ -72,6 +73,8 @@ if __name__ == "__main__":
     print(f"widget draw: {dt * 1000:.0f} ms (incl. importing the playground), torch imported: {torch_loaded}")
     ours, base = render_cost()
     print(f"render: sandboxed PromptTemplate {ours:,.0f}/s vs plain jinja2 {base:,.0f}/s (ratio {ours / base:.2f})")
+    ours, base = render_cost(50, [f"doc {i} " * 20 for i in range(2000)])
+    print(f"render, 2,000-item loop: sandboxed PromptTemplate {ours:,.0f}/s vs plain jinja2 {base:,.0f}/s (ratio {ours / base:.2f})")
     save, resave, get, last = registry_ops(st)
     print(f"registry: save new version {save * 1000:.1f} ms, re-save same content {resave * 1000:.1f} ms, get by tag {get * 1000:.1f} ms; {last} versions")
     d, w = streaming(pg)

@@ -4,8 +4,8 @@
 
 # %% ../nbs/20_cli.ipynb #afd9e2e4
 from __future__ import annotations
-import sys, json, argparse, importlib
-from .core import InputError, SetupError, LlmopsError
+import os, sys, json, argparse, importlib
+from .core import check, arg_number, InputError, SetupError, LlmopsError
 
 # %% auto #0
 __all__ = ['COMMANDS', 'main', 'cli_models', 'cli_generate']
@@ -25,24 +25,48 @@ def _usage() -> str:
     return "usage: llmops-nb COMMAND [options]\n\ncommands:\n" + "\n".join(f"  {k:<{w}}  {v[1]}" for k, v in COMMANDS.items())
 
 # %% ../nbs/20_cli.ipynb #3fae2e81
+def _one_line(e) -> str:
+    "The first line of error `e`'s message, scrubbed of API keys."
+    from llmops_nb.remote import scrub_secrets
+    return scrub_secrets(str(e).strip()).splitlines()[0] if str(e).strip() else type(e).__name__
+
+def _not_utf8(argv) -> str:
+    "A message naming the first argument that holds a byte that is not UTF-8 (the OS hands it over as a surrogate), or ''."
+    for j, a in enumerate(argv):
+        try: a.encode("utf-8")
+        except UnicodeEncodeError as e:
+            return (f"argument {j + 1} holds the byte 0x{ord(a[e.start]) - 0xdc00:02x} at character {e.start}, which is not UTF-8; "
+                    "pass UTF-8 text (re-encode the file or terminal it came from)")
+    return ""
+
 def main(argv=None) -> int:
-    "Run `llmops-nb` with `argv` (default: the command line); returns the exit code."
+    "Run `llmops-nb` with `argv` (default: the command line); returns the exit code: 0 done, 1 failed, 2 bad input."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"): print(_usage()); return 0
     if argv[0] not in COMMANDS:
         print(f"error: unknown command {argv[0]!r}; commands are: {', '.join(COMMANDS)}", file=sys.stderr); return 2
+    bad = _not_utf8(argv)
+    if bad: print(f"error: {bad}", file=sys.stderr); return 2
     mod, fn = COMMANDS[argv[0]][0].split(":")
     try: f = getattr(importlib.import_module(mod), fn)
     except (ImportError, AttributeError):
         print(f"error: command {argv[0]!r} is not available in this version of llmops_nb", file=sys.stderr); return 2
     try: return f(argv[1:]) or 0
     except (InputError, SetupError) as e:
-        print(f"error: {e}", file=sys.stderr); return 2
+        print(f"error: {_one_line(e)}", file=sys.stderr); return 2
+    except KeyboardInterrupt: print("error: interrupted", file=sys.stderr); return 130
+    except Exception as e:   # an unexpected failure is one scrubbed line too; LLMOPS_TRACEBACK=1 shows the traceback
+        if os.environ.get("LLMOPS_TRACEBACK") == "1": raise
+        print(f"error: {type(e).__name__}: {_one_line(e)} (set LLMOPS_TRACEBACK=1 for the traceback)", file=sys.stderr); return 1
 
 # %% ../nbs/20_cli.ipynb #98905e8d
+class _Parser(argparse.ArgumentParser):
+    "An argument parser whose errors are one-line `InputError`s."
+    def error(self, message): raise InputError(message)
+
 def cli_models(argv) -> int:
     "`llmops-nb models [--json]`: the registered models."
-    p = argparse.ArgumentParser(prog="llmops-nb models", description="List the registered models.")
+    p = _Parser(prog="llmops-nb models", description="List the registered models.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     a = p.parse_args(argv)
     from llmops_nb.models import list_models
@@ -56,34 +80,41 @@ def cli_models(argv) -> int:
     return 0
 
 # %% ../nbs/20_cli.ipynb #dcd7df1c
-def cli_generate(argv) -> int:
-    "`llmops-nb generate --model NAME PROMPT...`: print each completion."
-    p = argparse.ArgumentParser(prog="llmops-nb generate", description="Complete prompts with a model.")
+def _gen_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="llmops-nb generate", description="Complete prompts with a model.")
     p.add_argument("prompts", nargs="+", help="one or more prompts")
     p.add_argument("--model", "-m", required=True, help="registered name, folder or .gguf file")
     p.add_argument("--adapter", default=None, help="folder of a PEFT adapter")
-    p.add_argument("--max-new-tokens", type=int, default=128)
-    p.add_argument("--temperature", type=float, default=0.0)
-    p.add_argument("--top-p", type=float, default=1.0)
-    p.add_argument("--top-k", type=int, default=0)
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--max-new-tokens", type=arg_number(int, 1), default=128)
+    p.add_argument("--temperature", type=arg_number(float, 0), default=0.0)
+    p.add_argument("--top-p", type=arg_number(float, 0, 1, lo_open=True), default=1.0)
+    p.add_argument("--top-k", type=arg_number(int, 0), default=0)
+    p.add_argument("--seed", type=arg_number(int, 0), default=None)
     p.add_argument("--stop", action="append", default=None, help="stop string (repeatable)")
     p.add_argument("--system", default=None, help="system message for chat models")
-    p.add_argument("--dtype", default=None, help="bf16, fp16 or fp32 (default: fastest here)")
+    p.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp32"], help="bf16, fp16 or fp32 (default: fastest here)")
     p.add_argument("--engine", default="auto", choices=["auto", "fast", "transformers"],
                    help="fast decoder or transformers' generate (default: the fast decoder when the model fits it)")
     p.add_argument("--stream", action="store_true", help="print tokens as they are generated (one prompt)")
     p.add_argument("--json", action="store_true", help="print one JSON record per prompt")
     p.add_argument("--no-record", action="store_true", help="do not record the calls in the store")
-    a = p.parse_args(argv)
+    return p
+
+def cli_generate(argv) -> int:
+    "`llmops-nb generate --model NAME PROMPT...`: print each completion; exit 1 with one line per failed prompt."
+    a = _gen_parser().parse_args(argv)
+    check(all(a.stop or ["x"]), "--stop '' is empty; give the text to stop at")
     from llmops_nb.generate import generate
+    from llmops_nb.store import default_store
+    store = False if a.no_record else default_store()   # opened and checked before any model loads
     stream = (lambda i, t: print(t, end="", flush=True)) if a.stream and len(a.prompts) == 1 and not a.json else None
     gens = generate(a.model, a.prompts, max_new_tokens=a.max_new_tokens, temperature=a.temperature, top_p=a.top_p,
                     top_k=a.top_k, seed=a.seed, stop=a.stop, system=a.system, stream=stream, adapter=a.adapter,
-                    dtype=a.dtype, engine=a.engine, store=False if a.no_record else None, show_progress=False)
-    for g in gens:
+                    dtype=a.dtype, engine=a.engine, store=store, show_progress=False)
+    for i, g in enumerate(gens):
         if a.json: print(json.dumps(dict(prompt=g.prompt, text=g.text, finish_reason=g.finish_reason, tokens_in=g.tokens_in,
-                                         tokens_out=g.tokens_out, latency=round(g.latency, 4), ttft=round(g.ttft, 4))))
-        elif stream: print()
-        else: print(g.text)
-    return 0
+                                         tokens_out=g.tokens_out, latency=round(g.latency, 4), ttft=round(g.ttft, 4), error=g.error)))
+        elif g.error is None or stream: print() if stream else print(g.text)
+    for i, g in enumerate(gens):
+        if g.error is not None: print(f"error: prompt {i}: {_one_line(g.error)}", file=sys.stderr)
+    return 1 if any(g.error is not None for g in gens) else 0

@@ -8,7 +8,7 @@ import os, re, sys, json, time, difflib, argparse, contextlib
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Optional
-from .core import InputError, SetupError, LlmopsError, check, lazy, sha256_text, progress
+from .core import InputError, SetupError, LlmopsError, check, lazy, sha256_text, progress, arg_number
 from .store import Store, default_store
 from .render import esc, safe, pre_html, table_html, word_diff_html
 from fastcore.basics import patch
@@ -73,6 +73,22 @@ def _label(m) -> str:
     if isinstance(m, str): return m
     return getattr(m, "name", None) or type(m).__name__
 
+def _check_model(m):
+    "Refuse a model name that cannot load (unknown, not installed, a bad spec or path) before any run starts."
+    if not isinstance(m, str): return
+    from llmops_nb.models import MODELS
+    if m.startswith("openai:"):
+        from llmops_nb.remote import parse_spec
+        parse_spec(m); return
+    if m in MODELS:
+        s = MODELS[m]
+        check(s.installed(), f"model {m!r} is not installed; install it with: {s.pip}", SetupError); return
+    p = Path(m).expanduser()
+    if p.is_dir() or (p.is_file() and p.suffix == ".gguf"): return
+    online = os.environ.get("HF_HUB_OFFLINE", "0") in ("0", "", "false", "False")
+    check(online and re.fullmatch(r"[\w.-]+/[\w.-]+", m) is not None,
+          f"unknown model {m!r}; registered models are: {', '.join(MODELS)} (or give a local folder, a .gguf file or an openai:URL#MODEL spec)")
+
 def _expand(models) -> list:
     "(label, model-or-name, context factory or None) for every model `compare` runs; duplicate labels are an error."
     check(isinstance(models, (list, tuple, dict)) and len(models) > 0, f"models must be a non-empty list or dict, not {models!r:.80}")
@@ -84,6 +100,7 @@ def _expand(models) -> list:
         else:
             check(isinstance(m, str) or hasattr(m, "model") or hasattr(m, "complete"), f"model {m!r:.80} must be a name, a LoadedModel, an OpenAIModel or Adapters")
             out.append((lab or _label(m), m, None))
+    for _, m, _ in out: _check_model(m)
     seen = set()
     for l, *_ in out:
         check(l not in seen, f"duplicate model name {l!r}; give each model its own label, e.g. compare({{'a': m1, 'b': m2}}, ...)")
@@ -126,7 +143,11 @@ def run_model(lm, prompts, params, store, run_id=None, system=None, cache=True, 
     "(generations, cached flags) for `lm` on `prompts`, reusing cached greedy/seeded calls."
     from llmops_nb.generate import generate
     texts = [_render(lm, p, system) for p in prompts]
-    hit = cached_calls(store, lm.fingerprint, texts, _params_key(lm, params)) if (cache and store is not False and (params.greedy or params.seed is not None)) else {}
+    hit = {}
+    if cache and store is not False and (params.greedy or params.seed is not None):
+        try: hit = cached_calls(store, lm.fingerprint, texts, _params_key(lm, params))
+        except lazy("sqlalchemy").exc.DBAPIError as e:   # the store went away: compute everything, the journal keeps the rows
+            print(f"warning: the cache in the store could not be read ({type(e).__name__}); generating every prompt", file=sys.stderr)
     gens = [(_row_gen(hit[i], p) if i in hit else None) for i, p in enumerate(prompts)]
     miss = [i for i in range(len(prompts)) if i not in hit]
     if miss:
@@ -142,15 +163,15 @@ _GEN_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "seed", "stop")
 def _default_metrics(refs): return ["bleu", "rouge", "chrf", "exact_match", "length"] if refs is not None else ["length"]
 
 def _update_run(store, run_id, **vals):
+    "Set `vals` on run `run_id` (kept in the store's journal when the store cannot be written)."
     if store is False or run_id is None: return
-    sa = lazy("sqlalchemy"); t = store.table("runs")
-    vals = {k: (json.dumps(v, default=str) if isinstance(v, (dict, list)) else v) for k, v in vals.items()}
-    with store.write() as conn: conn.execute(sa.update(t).where(t.c.id == run_id).values(**vals))
+    store.update("runs", run_id, **{k: (json.loads(json.dumps(v, default=str)) if isinstance(v, (dict, list)) else v) for k, v in vals.items()})
 
 # %% ../nbs/07a_compare.ipynb #a9fd3166
 def _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_kw) -> dict:
     "{label: (generations or None, cached flags, error, fingerprint)}; a failing model keeps the others."
     from llmops_nb.models import load_model
+    from llmops_nb.remote import scrub_secrets
     res, bar = {}, progress(entries, desc="compare models", disable=None if show_progress is None else not show_progress)
     for label, m, ctx in bar:
         lm = None
@@ -161,9 +182,9 @@ def _run_all(entries, prompts, params, store, run_id, system, cache, show_progre
             res[label] = (gens, cached, None, lm.fingerprint)
         except InputError as e:
             if lm is None: raise
-            res[label] = (None, [False] * len(prompts), f"{type(e).__name__}: {e}", lm.fingerprint)
+            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), lm.fingerprint)
         except Exception as e:
-            res[label] = (None, [False] * len(prompts), f"{type(e).__name__}: {e}", getattr(lm, "fingerprint", None))
+            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), getattr(lm, "fingerprint", None))
     return res
 
 # %% ../nbs/07a_compare.ipynb #b53b8af0
@@ -183,8 +204,12 @@ def compare(models, prompts, references=None, metrics=None, *, store=None, name:
     store = default_store() if store is None else store
     config = dict(models=[e[0] for e in entries], params=vars(params), metrics=metrics, n_prompts=len(prompts), system=system)
     run_id = None if store is False else store.insert("runs", dict(kind="comparison", name=name or "comparison", created=time.time(), status="running", config=config))[0]
-    res = _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_params)
-    cmp = Comparison._build(res, prompts, references, metrics, params, store, run_id, name)
+    try:
+        res = _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_params)
+        cmp = Comparison._build(res, prompts, references, metrics, params, store, run_id, name)
+    except BaseException as e:   # a run row never stays 'running'
+        _update_run(store, run_id, status="stopped" if isinstance(e, KeyboardInterrupt) else "failed", error=lazy("llmops_nb.remote").scrub_secrets(f"{type(e).__name__}: {e}")[:2000])
+        raise
     _update_run(store, run_id, status="done", summary=cmp._summary_json(),
                 config={**config, "fingerprints": {l: r[3] for l, r in res.items()}})
     return cmp
@@ -418,36 +443,67 @@ def read_table(path):
     except Exception as e: raise InputError(f"could not read {p.name!r} as {ext[1:]}: {str(e)[:200]}") from e
 
 # %% ../nbs/07a_compare.ipynb #c1a1223a
-def cli_compare(argv) -> int:
-    "`llmops-nb compare --models A,B --data FILE --prompt-column C ...`: compare models and write an HTML report."
+def _out_path(s: str) -> Path:
+    "argparse type of `--out`: an HTML file path that can be written (not a folder), checked before any work."
+    p = Path(s).expanduser()
+    if p.is_dir(): raise argparse.ArgumentTypeError(f"{s!r} is a directory; give a file name, e.g. {str(p / 'report.html')!r}")
+    up = next(d for d in [p.absolute().parent, *p.absolute().parent.parents] if d.exists())
+    if not up.is_dir(): raise argparse.ArgumentTypeError(f"{s!r} cannot be written: {str(up)!r} is a file, not a folder")
+    if not os.access(up, os.W_OK): raise argparse.ArgumentTypeError(f"{s!r} cannot be written: no permission to write in {str(up)!r}")
+    return p
+
+def _compare_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="llmops-nb compare", description="Compare models on a dataset and write a self-contained HTML report.")
     p.add_argument("--models", required=True, help="comma-separated model names, folders or openai:URL#MODEL specs")
     p.add_argument("--data", required=True, help="a .csv, .tsv, .jsonl, .json or .parquet file")
     p.add_argument("--prompt-column", required=True)
     p.add_argument("--reference-column", default=None)
     p.add_argument("--metrics", default=None, help="comma-separated, e.g. bleu,rouge,chrf (default: all reference metrics when references are given)")
-    p.add_argument("--out", default="report.html")
-    p.add_argument("--limit", type=int, default=None, help="use only the first N rows")
-    p.add_argument("--max-new-tokens", type=int, default=128)
-    p.add_argument("--temperature", type=float, default=0.0)
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--out", type=_out_path, default=Path("report.html"), help="the HTML report to write (default report.html)")
+    p.add_argument("--limit", type=arg_number(int, 1), default=None, help="use only the first N rows (N >= 1)")
+    p.add_argument("--max-new-tokens", type=arg_number(int, 1), default=128)
+    p.add_argument("--temperature", type=arg_number(float, 0), default=0.0)
+    p.add_argument("--seed", type=arg_number(int, 0), default=None)
     p.add_argument("--system", default=None)
     p.add_argument("--name", default=None)
-    a = p.parse_args(argv)
+    return p
+
+def _prompt_cells(df, col: str, name: str) -> tuple:
+    "(row positions, prompt texts) of the rows whose `col` cell holds text; empty and missing cells are left out, never sent as 'nan'."
+    keep = [(i, v if isinstance(v, str) else str(v)) for i, v in enumerate(df[col].tolist())
+            if not (v is None or (isinstance(v, float) and v != v)) and str(v).strip()]
+    check(keep, f"column {col!r} of {name} has no non-empty prompt; fill it in or pick another --prompt-column")
+    return [i for i, _ in keep], [t for _, t in keep]
+
+# %% ../nbs/07a_compare.ipynb #1a81cf46
+def cli_compare(argv) -> int:
+    "`llmops-nb compare --models A,B --data FILE --prompt-column C ...`: compare models and write an HTML report; exit 1 when a model produced nothing."
+    a = _compare_parser().parse_args(argv)
     models = [m.strip() for m in a.models.split(",") if m.strip()]
     check(models, f"--models {a.models!r} names no model; give e.g. --models tiny-random,smollm2-135m-instruct")
-    df = read_table(a.data)
+    df, name = read_table(a.data), Path(a.data).name
     for col in [a.prompt_column] + ([a.reference_column] if a.reference_column else []):
-        check(col in df.columns, f"column {col!r} not in {Path(a.data).name}; columns are: {', '.join(map(str, df.columns))}")
+        check(col in df.columns, f"column {col!r} not in {name}; columns are: {', '.join(map(str, df.columns))}")
+    check(len(df) > 0, f"{name} has no rows")
     if a.limit: df = df.head(a.limit)
-    check(len(df) > 0, f"{Path(a.data).name} has no rows")
-    prompts = [str(x) for x in df[a.prompt_column].tolist()]
-    refs = None if not a.reference_column else ["" if v is None or v != v else str(v) for v in df[a.reference_column].tolist()]
+    rows, prompts = _prompt_cells(df, a.prompt_column, name)
+    if len(rows) < len(df): print(f"warning: skipped {len(df) - len(rows)} of {len(df)} rows with an empty {a.prompt_column!r} cell", file=sys.stderr)
+    refs = None if not a.reference_column else ["" if v is None or v != v else str(v) for v in df[a.reference_column].iloc[rows].tolist()]
     metrics = [m.strip() for m in a.metrics.split(",") if m.strip()] if a.metrics else None
-    c = compare(models, prompts, refs, metrics, name=a.name or f"compare {Path(a.data).name}", system=a.system,
+    store = default_store()   # opened and checked before any model loads
+    c = compare(models, prompts, refs, metrics, store=store, name=a.name or f"compare {name}", system=a.system,
                 max_new_tokens=a.max_new_tokens, temperature=a.temperature, seed=a.seed, show_progress=False)
-    out = c.to_html(a.out)
     print(c.summary_table().to_string())
-    for m, e in c.errors.items(): print(f"warning: {m} failed: {e}", file=sys.stderr)
+    try: out = c.to_html(a.out)
+    except OSError as e: raise SetupError(f"could not write the report {str(a.out)!r}: {e.strerror}; the summary above has the results (run {c.run_id})") from None
+    failed = [m for m in c.models if c.summary.loc[m, "errors"] == len(prompts)]
+    for m in c.models:
+        n = int(c.summary.loc[m, "errors"])
+        if n: print(f"{'error' if m in failed else 'warning'}: {m} failed on {n} of {len(prompts)} prompts: {_first_error(c, m)}", file=sys.stderr)
     print(f"report: {out}  (run {c.run_id})")
-    return 0
+    return 1 if failed else 0
+
+def _first_error(c, model: str) -> str:
+    "The first error message of `model` in comparison `c`, one line."
+    errs = c.df[(c.df.model == model) & c.df.error.notna()].error
+    return str(errs.iloc[0]).strip().splitlines()[0][:300] if len(errs) else ""

@@ -9,8 +9,8 @@ from pathlib import Path
 from dataclasses import dataclass, field
 
 # %% auto #0
-__all__ = ['Config', 'get_config', 'redact_url', 'LlmopsError', 'InputError', 'SetupError', 'Cancelled', 'check', 'lazy',
-           'sha256_text', 'sha256_file', 'StopToken', 'progress', 'cpu_has_bf16', 'Timer']
+__all__ = ['Config', 'get_config', 'redact_url', 'LlmopsError', 'InputError', 'SetupError', 'Cancelled', 'check', 'arg_number',
+           'lazy', 'sha256_text', 'sha256_file', 'StopToken', 'progress', 'cpu_has_bf16', 'Timer']
 
 # %% ../nbs/00_core.ipynb #2fde608a
 @dataclass(frozen=True)
@@ -53,6 +53,21 @@ class Cancelled(LlmopsError):
 def check(ok: bool, msg: str, err=InputError):
     "Raise `err(msg)` unless `ok`."
     if not ok: raise err(msg)
+
+# %% ../nbs/00_core.ipynb #ba6bf83f
+def arg_number(kind=int, lo=None, hi=None, lo_open: bool = False):
+    "An argparse `type`: a finite `kind` (int or float) from `lo` to `hi` (`lo_open` excludes `lo`), else a clear error."
+    import argparse, math
+    def parse(s):
+        try: v = kind(s)
+        except (TypeError, ValueError): v = None
+        ok = v is not None and math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
+        if not ok:
+            rng = " and ".join(x for x in (lo is not None and f"{'>' if lo_open else '>='} {lo}", hi is not None and f"<= {hi}") if x)
+            raise argparse.ArgumentTypeError(f"{s!r} is not a{'n integer' if kind is int else ' finite number'}{' ' + rng if rng else ''}")
+        return v
+    parse.__name__ = kind.__name__
+    return parse
 
 # %% ../nbs/00_core.ipynb #8cd7ef9d
 _PIP = {"torch": "torch==2.13.0", "faiss": "faiss-cpu", "sklearn": "scikit-learn", "yaml": "pyyaml",   # import name -> what to install

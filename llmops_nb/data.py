@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa, pyarrow.compute as pc
 import sqlalchemy as sa
 from fastcore.basics import patch
-from .core import InputError, SetupError, check, lazy, progress, sha256_text, sha256_file, StopToken, Cancelled
+from .core import InputError, SetupError, check, arg_number, lazy, progress, sha256_text, sha256_file, StopToken, Cancelled
 from .store import default_store
 from .schema import datasets_table
 from .render import esc, md_esc
@@ -69,11 +69,13 @@ class Profile:
     arrays: dict = field(default_factory=dict, repr=False)
     timings: dict = field(default_factory=dict, repr=False)
     params: dict = field(default_factory=dict, repr=False)
+    skipped: int = 0         # bad lines the loader dropped (on_bad_lines='skip')
 
     def to_dict(self, clusters: int = 20) -> dict:
         "Everything as plain JSON-able values (the `clusters` largest clusters of each kind; no per-row arrays)."
         d = {k: getattr(self, k) for k in ("rows", "source", "shape", "text", "missing", "empty", "chars", "words", "labels",
                                             "exact_duplicates", "near_duplicates", "outliers", "pii", "timings", "params")}
+        d["skipped_lines"] = self.skipped
         d["token_lengths"] = self.tokens if self.tokens else dict(min=None, median=None, p95=None, max=None, model=None)
         d["exact_clusters"] = self.exact_clusters[:clusters]; d["near_clusters"] = self.near_clusters[:clusters]
         d["histograms"] = self.hists
@@ -85,7 +87,8 @@ def _repr_markdown_(self: Profile) -> str:
     pct = lambda k: f"{k:,} ({100 * k / max(1, self.rows):.1f}%)"
     s = lambda d: f"min {d['min']}, median {d['median']:g}, p95 {d['p95']:g}, max {d['max']}" if d and d.get("min") is not None else "—"
     L = [f"**Profile of {md_esc(Path(self.source).name or self.source)}** — {self.rows:,} rows, shape {self.shape}, text `{md_esc(self.text)}`", "",
-         "| | |", "|---|---|", f"| missing / empty | {self.missing:,} / {self.empty:,} |",
+         "| | |", "|---|---|"] + ([f"| bad lines skipped | {self.skipped:,} (on_bad_lines='skip') |"] if self.skipped else []) + [
+         f"| missing / empty | {self.missing:,} / {self.empty:,} |",
          f"| characters | {s(self.chars)} |", f"| words | {s(self.words)} |"]
     if self.tokens:
         t = self.tokens
@@ -118,6 +121,7 @@ def profile(data, text: str = None, label: str = None, model=None, context_lengt
     "Profile `data` (anything `load_data` takes): lengths, tokens with `model`'s tokenizer, `label` balance, duplicates, outliers, PII."
     data = load_data(data, text=text, **load_opts) if not isinstance(data, Data) or text is not None else data
     if label is not None: check(label in data.columns, f"label column {label!r} not in data; columns are: {', '.join(data.columns)}")
+    check(context_length is None or (isinstance(context_length, int) and context_length > 0), f"context_length={context_length!r} must be a positive number of tokens or None (the model's)")
     check(0 < near_threshold <= 1, f"near_threshold={near_threshold} must be in (0, 1]; 0.7 finds light edits")
     T, n = {}, len(data)
     steps = 8 if model is not None else 7
@@ -177,7 +181,7 @@ def profile(data, text: str = None, label: str = None, model=None, context_lengt
                    tokens=tokens, labels=labels, exact_duplicates=n_exact, exact_clusters=exact_clusters,
                    near_duplicates=n_near, near_clusters=near_clusters,
                    outliers=dict(short=int(short.sum()), long=int(long.sum()), repeated=int(rep.sum()), nonprintable=int(nonprint.sum())),
-                   pii=pii, hists=hists, arrays=arrays, timings=T, params=dict(near_threshold=near_threshold, ngram=ngram))
+                   pii=pii, hists=hists, arrays=arrays, timings=T, params=dict(near_threshold=near_threshold, ngram=ngram), skipped=data.skipped)
 
 # %% ../nbs/05c_data.ipynb #667476bd
 @patch
@@ -214,11 +218,11 @@ def cli_profile(argv: list) -> int:
     ap.add_argument("--text", help="text column (default: detected from the data's shape)")
     ap.add_argument("--label", help="label column for the class balance")
     ap.add_argument("--model", default="auto", help="model whose tokenizer counts tokens (default smollm2-135m-instruct if installed; 'none' to skip)")
-    ap.add_argument("--context-length", type=int, help="count rows longer than this many tokens (default: the model's)")
+    ap.add_argument("--context-length", type=arg_number(int, 1), help="count rows longer than this many tokens (default: the model's)")
     ap.add_argument("--shape", choices=SHAPES, help="override the detected shape")
     ap.add_argument("--format", choices=sorted(set(FORMATS.values())), help="override the format given by the suffix")
     ap.add_argument("--on-bad-lines", choices=["error", "skip"], default="error")
-    ap.add_argument("--near-threshold", type=float, default=0.7, help="Jaccard similarity for near duplicates")
+    ap.add_argument("--near-threshold", type=arg_number(float, 0, 1, lo_open=True), default=0.7, help="Jaccard similarity for near duplicates")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     try:
         a = ap.parse_args(argv)
@@ -229,7 +233,7 @@ def cli_profile(argv: list) -> int:
     except (_ArgError, InputError, SetupError) as e:
         print(f"error: {str(e).splitlines()[0]}", file=sys.stderr); return 2
     if a.json:
-        d = p.to_dict(); d["skipped_lines"] = data.skipped
+        d = p.to_dict()
         print(json.dumps(d, default=lambda o: o.item() if hasattr(o, "item") else str(o)))
     else: print(p._repr_markdown_())
     return 0

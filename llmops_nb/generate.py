@@ -26,6 +26,8 @@ def _check_prompts(prompts) -> list:
         else:
             check(isinstance(p, list) and p and all(isinstance(m, dict) and {"role", "content"} <= set(m) for m in p),
                   f"prompt {i} must be a string or a list of {{'role': ..., 'content': ...}} messages, not {p!r:.80}")
+            bad = next((j for j, m in enumerate(p) if not isinstance(m["content"], str)), None)
+            check(bad is None, f"prompt {i}: message {bad} has content {p[bad]['content'] if bad is not None else None!r:.40}; every message needs text content")
     return list(prompts)
 
 def render_prompt(lm: LoadedModel, prompt, system: str = None) -> str:

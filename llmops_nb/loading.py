@@ -210,8 +210,16 @@ def _ragged_line(p: Path, delim: str, encoding: str):
             if row and len(row) != len(header): return r.line_num, len(row), len(header)
     return None
 
+def _check_header(p: Path, delim: str, encoding: str):
+    "Refuse a CSV header that names a column twice (or leaves a name empty), naming the columns."
+    with open(p, newline="", encoding=encoding) as f: header = next(csv.reader(f, delimiter=delim), [])
+    dup = {h: [i + 1 for i, x in enumerate(header) if x == h] for h in dict.fromkeys(header) if header.count(h) > 1}
+    check(not dup, f"file {p.name!r} names a column twice in its header: " + "; ".join(f"{h!r} in columns {', '.join(map(str, i))}" for h, i in dup.items())
+                   + "; give every column its own name")
+
 def _read_csv(p: Path, delim: str, encoding: str, on_bad_lines: str):
     from pyarrow import csv as pacsv
+    _check_header(p, delim, encoding)
     skipped = [0]
     def bad(row): skipped[0] += 1; return "skip"
     po = pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, invalid_row_handler=bad if on_bad_lines == "skip" else None)

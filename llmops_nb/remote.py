@@ -13,7 +13,7 @@ from fastcore.basics import patch
 
 
 # %% auto #0
-__all__ = ['parse_spec', 'OpenAIModel']
+__all__ = ['parse_spec', 'OpenAIModel', 'scrub_secrets']
 
 # %% ../nbs/02_remote.ipynb #4df45ada
 _SPEC = re.compile(r"openai:(?P<url>https?://[^#\s]+)#(?P<model>[^?\s]+)(?:\?key_env=(?P<env>[A-Za-z_][A-Za-z0-9_]*))?")
@@ -26,6 +26,8 @@ def parse_spec(spec: str) -> dict:
     return dict(base_url=m["url"].rstrip("/"), model=m["model"], key_env=m["env"] or "OPENAI_API_KEY")
 
 # %% ../nbs/02_remote.ipynb #b7b3b794
+_KEY_ENVS = {"OPENAI_API_KEY"}   # the variables that OpenAIModels in this process read keys from: scrubbed from every message
+
 class OpenAIModel:
     "A chat model behind an OpenAI-compatible `base_url`; follows the remote-model protocol of `generate`."
     backend = "openai"
@@ -35,7 +37,9 @@ class OpenAIModel:
         check(re.match(r"https?://", str(base_url)) is not None, f"base_url {redact_url(str(base_url))!r} must start with http:// or https://")
         check(isinstance(retries, int) and 0 <= retries <= 10, f"retries={retries!r} must be an integer from 0 to 10")
         check(0 < timeout <= 3600 and 0 < connect_timeout <= 600, f"timeouts must be positive and bounded (timeout={timeout}, connect_timeout={connect_timeout})")
+        check(isinstance(key_env, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key_env) is not None, f"key_env={key_env!r} must name an environment variable, e.g. 'OPENAI_API_KEY'")
         self.base_url, self.model, self.key_env = str(base_url).rstrip("/"), model, key_env
+        _KEY_ENVS.add(key_env)
         self.name = name or f"openai:{redact_url(self.base_url)}#{model}"
         self.timeout, self.connect_timeout, self.retries, self.backoff = timeout, connect_timeout, retries, backoff
         self.max_workers, self.extra_body = max_workers, dict(extra_body or {})
@@ -48,39 +52,71 @@ class OpenAIModel:
 
     def __repr__(self): return f"OpenAIModel({redact_url(self.base_url)!r}, model={self.model!r}, key from ${self.key_env})"
     def _repr_markdown_(self):
-        return f"**{self.model}** at `{redact_url(self.base_url)}` (OpenAI-compatible; key from `${self.key_env}`, {'set' if os.environ.get(self.key_env) else 'not set'}); fingerprint `{self.fingerprint}`"
+        return f"**{self.model}** at `{redact_url(self.base_url)}` (OpenAI-compatible; key from `${self.key_env}`, {'set' if (os.environ.get(self.key_env) or '').strip() else 'not set'}); fingerprint `{self.fingerprint}`"
 
 # %% ../nbs/02_remote.ipynb #0f722082
+def _key_forms(raw: str) -> list:
+    "The ways key `raw` can appear in text: as read, stripped, and escaped as `repr` or JSON write it; longest first."
+    forms = {f(k) for k in (raw, raw.strip()) for f in (str, lambda s: repr(s)[1:-1], lambda s: json.dumps(s)[1:-1])}
+    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+
+def scrub_secrets(text, keys=None) -> str:
+    "`text` with each of `keys` (default: the values of every key variable in use) and any `Bearer` token replaced by `***`."
+    s = str(text)
+    for k in ([os.environ.get(v) for v in sorted(_KEY_ENVS)] if keys is None else keys):
+        if k and k.strip():
+            for f in _key_forms(k): s = s.replace(f, "***")
+    return re.sub(r"(?i)\b(bearer\s+)(?!\*\*\*)[^\s'\",;]+", r"\1***", s)
+
+
+# %% ../nbs/02_remote.ipynb #40ba103d
 @patch
-def _scrub(self: OpenAIModel, text: str) -> str:
-    key = os.environ.get(self.key_env)
-    return str(text).replace(key, "***") if key else str(text)
+def _key(self: OpenAIModel):
+    "The API key in `$key_env` without surrounding whitespace (a `.env` file often leaves a `\r` or `\n`), or None."
+    k = (os.environ.get(self.key_env) or "").strip()
+    if not k: return None
+    bad = next((i for i, c in enumerate(k) if not "\x21" <= c <= "\x7e"), None)
+    check(bad is None, f"the API key in ${self.key_env} holds a space, control or non-ASCII character at position {bad}; "
+                       f"set the variable to the key alone")
+    return k
+
+@patch
+def _scrub(self: OpenAIModel, text) -> str:
+    "`text` without this model's key (as read or stripped) or any other key in use."
+    return scrub_secrets(text, [os.environ.get(v) for v in sorted(_KEY_ENVS | {self.key_env})])
 
 @patch
 def _headers(self: OpenAIModel) -> dict:
     h = {"Content-Type": "application/json"}
-    key = os.environ.get(self.key_env)
+    key = self._key()
     if key: h["Authorization"] = f"Bearer {key}"
     return h
 
 # %% ../nbs/02_remote.ipynb #d7aeefff
+def _body_text(r, limit: int) -> str:
+    "At most `limit` characters of response `r`'s body (read no further)."
+    try: return next(r.iter_content(chunk_size=limit * 4, decode_unicode=True), "") or ""
+    except Exception as e: return f"(unreadable body: {type(e).__name__})"
+
 @patch
 def _request(self: OpenAIModel, method: str, path: str, body: dict = None, stream: bool = False):
-    "The `requests` response for `method` `path`, retried on connection errors, timeouts, 429 and 5xx."
+    "The `requests` response for `method` `path`, retried on connection errors, timeouts, 429 and 5xx; every message scrubbed of keys."
     import requests
     url, last = f"{self.base_url}/{path.lstrip('/')}", None
+    headers = self._headers()
     for attempt in range(self.retries + 1):
         if attempt: time.sleep(self.backoff * 2 ** (attempt - 1))
         try:
-            r = requests.request(method, url, json=body, headers=self._headers(), stream=stream,
-                                 timeout=(self.connect_timeout, self.timeout))
+            r = requests.request(method, url, json=body, headers=headers, stream=True, timeout=(self.connect_timeout, self.timeout))
         except (requests.ConnectionError, requests.Timeout) as e:
             last = f"{type(e).__name__}"; continue
+        except Exception as e:   # any other library error (requests' InvalidHeader quotes the header) is scrubbed, then cut
+            raise InputError(self._scrub(f"request to {redact_url(url)} failed: {type(e).__name__}: {e}")[:400]) from None
         if r.status_code == 429 or r.status_code >= 500:
-            last = f"HTTP {r.status_code}: {r.text[:200]}"; r.close(); continue
+            last = f"HTTP {r.status_code}: " + self._scrub(_body_text(r, 2000))[:200]; r.close(); continue
         if r.status_code >= 400:
-            msg = r.text[:300]; r.close()
-            raise InputError(self._scrub(f"{redact_url(url)} answered HTTP {r.status_code}: {msg}; check the model name {self.model!r} and the parameters"))
+            msg = self._scrub(_body_text(r, 2000))[:300]; r.close()
+            raise InputError(self._scrub(f"{redact_url(url)} answered HTTP {r.status_code}: {msg}; check the model name {self.model!r}, the API key in ${self.key_env} and the parameters"))
         return r
     raise SetupError(self._scrub(f"could not reach {redact_url(url)} after {self.retries + 1} tries ({last}); "
                                  f"is the server running and serving the OpenAI API at {redact_url(self.base_url)}?"))
@@ -91,11 +127,14 @@ def list_served(self: OpenAIModel) -> list:
     "Ids of the models the server lists at `/models`."
     r = self._request("GET", "models")
     try: return [m.get("id") for m in r.json().get("data", [])]
+    except (ValueError, AttributeError) as e: raise InputError(self._scrub(f"{redact_url(self.base_url)}/models did not answer a model list: {e}")[:300]) from None
     finally: r.close()
 
 # %% ../nbs/02_remote.ipynb #196aaf23
 def _messages(prompt, system=None) -> list:
     msgs = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else [dict(m) for m in prompt]
+    for j, m in enumerate(msgs):
+        check(isinstance(m.get("content"), str), f"message {j} ({m.get('role')!r}) has content {m.get('content')!r:.40}; every message needs text content")
     if system is not None and msgs[0]["role"] != "system": msgs = [{"role": "system", "content": system}] + msgs
     return msgs
 
@@ -125,32 +164,37 @@ def _sse(r):
 # %% ../nbs/02_remote.ipynb #e8e02641
 @patch
 def _one(self: OpenAIModel, i, prompt, params, stream, stop_token, system):
+    "The `Generation` of prompt `i`: a refused request, an error event or a broken stream is an error record, scrubbed of keys."
     t0 = time.perf_counter(); ttft = None; text, n_chunks, usage, reason = "", 0, None, None
+    fail = lambda msg: Generation(prompt, self._scrub(text), "error", 0, n_chunks, time.perf_counter() - t0, ttft or 0.0, self.name, error=msg)
     try: r = self._request("POST", "chat/completions", self._body(prompt, params, system), stream=True)
-    except InputError as e: return Generation(prompt, "", "error", 0, 0, time.perf_counter() - t0, 0.0, self.name, error=str(e))
+    except InputError as e: return fail(str(e))
     with r:
-        for ev in _sse(r):
-            if stop_token is not None and stop_token.stopped: reason = "cancelled"; break
-            if ev.get("error"):
-                return Generation(prompt, text, "error", 0, n_chunks, time.perf_counter() - t0, ttft or 0.0, self.name, error=self._scrub(f"server error: {str(ev['error'])[:300]}"))
-            if ev.get("usage"): usage = ev["usage"]
-            for ch in ev.get("choices") or []:
-                piece = (ch.get("delta") or {}).get("content") or ""
-                if piece:
-                    if ttft is None: ttft = time.perf_counter() - t0
-                    text += piece; n_chunks += 1
-                    if stream is not None: stream(i, piece)
-                reason = ch.get("finish_reason") or reason
+        try:
+            for ev in _sse(r):
+                if stop_token is not None and stop_token.stopped: reason = "cancelled"; break
+                if ev.get("error"): return fail(self._scrub(f"server error: {json.dumps(ev['error'], ensure_ascii=False)}")[:300])
+                if ev.get("usage"): usage = ev["usage"]
+                for ch in ev.get("choices") or []:
+                    piece = (ch.get("delta") or {}).get("content") or ""
+                    if piece:
+                        if ttft is None: ttft = time.perf_counter() - t0
+                        text += piece; n_chunks += 1
+                        if stream is not None: stream(i, piece)
+                    reason = ch.get("finish_reason") or reason
+        except Exception as e: return fail(self._scrub(f"stream from {redact_url(self.base_url)} broke: {type(e).__name__}: {e}")[:300])
     lat = time.perf_counter() - t0
     t_in = (usage or {}).get("prompt_tokens") or 0
     t_out = (usage or {}).get("completion_tokens") or n_chunks
     reason = {"stop": "stop", "length": "length", "cancelled": "cancelled"}.get(reason, "stop")
-    return Generation(prompt, text, reason, t_in, t_out, lat, ttft if ttft is not None else lat, self.name)
+    return Generation(prompt, self._scrub(text), reason, t_in, t_out, lat, ttft if ttft is not None else lat, self.name)
 
 @patch
 def complete(self: OpenAIModel, prompts, params, stream: Callable = None, stop_token: StopToken = None, system: str = None) -> list:
     "One `Generation` per prompt, in order, from the server (streamed, `max_workers` at a time)."
     params.validate()
+    for p in prompts: _messages(p, system)   # bad messages fail before any request
+    self._key()
     with ThreadPoolExecutor(max_workers=max(1, min(self.max_workers, len(prompts)))) as ex:
         futs = [ex.submit(self._one, i, p, params, stream, stop_token, system) for i, p in enumerate(prompts)]
         return [f.result() for f in futs]

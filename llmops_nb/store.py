@@ -4,16 +4,17 @@
 
 # %% ../nbs/01_store.ipynb #552d94e4
 from __future__ import annotations
-import json, time, threading
+import os, sys, json, math, time, threading
+from pathlib import Path
 from contextlib import contextmanager
 from fastcore.basics import patch
 import sqlalchemy as sa
-from .core import get_config, redact_url, InputError, SetupError, check
+from .core import get_config, redact_url, InputError, SetupError, check, sha256_text
 from .schema import metadata, MIGRATIONS, schema_table, calls_table, runs_table, ratings_table, migration
 
 
 # %% auto #0
-__all__ = ['Store', 'default_store']
+__all__ = ['connect_timeout', 'Store', 'journal_path', 'default_store']
 
 # %% ../nbs/01_store.ipynb #f0e7644b
 def _sqlite_setup(engine):
@@ -31,28 +32,90 @@ def _sqlite_setup(engine):
     def _begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
+# %% ../nbs/01_store.ipynb #ee40ae2d
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+def _check_sqlite_file(p: Path, adopt: bool):
+    "Refuse file `p` unless it is a healthy SQLite database holding llmops tables (or none, or `adopt`); before any write or WAL switch."
+    import sqlite3
+    where = f"the store {str(p)!r}"
+    with open(p, "rb") as f: head = f.read(16)
+    check(head == _SQLITE_MAGIC, f"{where} is not a SQLite database (it starts with {head[:12]!r}); move it away, or point LLMOPS_DB_URL at another file")
+    try:
+        con = sqlite3.connect(str(p), timeout=60)
+        try:
+            bad = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally: con.close()
+    except sqlite3.DatabaseError as e: bad, tables = [str(e)], set()
+    check(bad == ["ok"], f"{where} is corrupted (quick_check: {' '.join('; '.join(bad).split())[:160]}); restore it from a backup, or recover "
+                         f"what is left with: sqlite3 '{p}' .recover | sqlite3 recovered.db, then point LLMOPS_DB_URL at recovered.db")
+    check(adopt or not tables or "llmops_schema" in tables,
+          f"{where} belongs to another application (tables: {', '.join(sorted(tables)[:6])}); give llmops_nb a file of its own, "
+          f"or open it with Store(url, adopt=True) to add llmops tables to it")
+
+def _sqlite_url(url: str, adopt: bool = False) -> str:
+    "`url` with `~` expanded and its file checked (folder made, file healthy and llmops' own); `InputError` naming the file and the fix."
+    u = sa.engine.make_url(url)
+    db = u.database
+    if not db or db == ":memory:" or db.startswith("file:"): return url
+    p = Path(db).expanduser().absolute()
+    where = f"the store {str(p)!r}"
+    check(not p.is_dir(), f"{where} is a directory; point LLMOPS_DB_URL at a file inside it, e.g. sqlite:///{p / 'llmops.db'}")
+    up = next(d for d in [p.parent, *p.parent.parents] if d.exists())
+    check(up.is_dir(), f"{where} cannot be made: {str(up)!r} is a file, not a folder; point LLMOPS_HOME (or LLMOPS_DB_URL) at a folder")
+    try: p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise InputError(f"{where} cannot be made: {e.strerror} ({e.filename}); choose a writable folder with LLMOPS_HOME") from None
+    if p.exists() and p.stat().st_size > 0: _check_sqlite_file(p, adopt)
+    return u.set(database=str(p)).render_as_string(hide_password=False)
+
+_DRIVERS = {"psycopg": 'pip install "psycopg[binary]" (or, with psycopg2 installed, use a postgresql+psycopg2:// URL)',
+            "psycopg2": "pip install psycopg2-binary", "pymysql": "pip install pymysql", "mysqldb": "pip install mysqlclient"}
+
+def connect_timeout() -> float:
+    "Seconds to wait for a database server to accept a connection: `LLMOPS_DB_CONNECT_TIMEOUT`, default 5."
+    raw = os.environ.get("LLMOPS_DB_CONNECT_TIMEOUT", "5")
+    try: t = float(raw)
+    except ValueError: t = float("nan")
+    check(math.isfinite(t) and 0 < t <= 3600, f"LLMOPS_DB_CONNECT_TIMEOUT={raw!r} must be a number of seconds from 1 to 3600, e.g. 5")
+    return t
+
+def _server_engine(url: str):
+    "An engine for a database server whose connections give up after `connect_timeout()` seconds; the right driver hint if it is missing."
+    u = sa.engine.make_url(url)
+    args = {"connect_timeout": max(2, math.ceil(connect_timeout()))} if u.get_backend_name() in ("postgresql", "mysql", "mariadb") else {}
+    try: return sa.create_engine(url, pool_pre_ping=True, connect_args=args)
+    except ImportError as e:
+        d = u.get_driver_name()
+        raise SetupError(f"no database driver for {redact_url(url)} ({e}); {_DRIVERS.get(d, f'install the {d} driver')}") from None
+
 # %% ../nbs/01_store.ipynb #da522ac2
 class Store:
-    "The llmops_nb database at SQLAlchemy `url` (default: `LLMOPS_DB_URL` or a SQLite file under `LLMOPS_HOME`)."
-    def __init__(self, url: str = None, migrate: bool = True):
+    "The llmops_nb database at SQLAlchemy `url` (default: `LLMOPS_DB_URL` or a SQLite file under `LLMOPS_HOME`), checked when opened."
+    def __init__(self, url: str = None, migrate: bool = True, adopt: bool = False):
         cfg = get_config()
         url = str(url or cfg.db_url)
         check(isinstance(url, str) and "://" in url,
               f"store url {redact_url(url)!r} is not a SQLAlchemy URL; use e.g. 'sqlite:///path/llmops.db' or 'postgresql://user@host/db'")
-        self.url = url
         if url.startswith("sqlite"):
-            path = sa.engine.make_url(url).database
-            if path and path != ":memory:":
-                from pathlib import Path
-                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            url = _sqlite_url(url, adopt)
             self.engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
             _sqlite_setup(self.engine)
-        else:
-            try: self.engine = sa.create_engine(url, pool_pre_ping=True)
-            except ImportError as e:
-                raise SetupError(f"no database driver for {redact_url(url)}: {e}; for PostgreSQL: pip install psycopg2-binary") from e
-        self._applied = set()
+        else: self.engine = _server_engine(url)
+        self.url, self._applied = url, set()
+        self._check_open()
         if migrate: self.migrate()
+        self.replay_journal()
+
+    def _check_open(self):
+        "Connect once (bounded by `connect_timeout` for servers): a clear `SetupError` instead of a traceback or a hang."
+        try:
+            with self.engine.connect() as c: c.exec_driver_sql("SELECT 1")
+        except sa.exc.DBAPIError as e:
+            why = str(getattr(e, "orig", e)).strip().splitlines()[0] if str(getattr(e, "orig", e)).strip() else type(e).__name__
+            hint = ("is the server running and reachable? (connections give up after "
+                    f"{connect_timeout():g} s; set LLMOPS_DB_CONNECT_TIMEOUT to wait longer)") if self.engine.dialect.name != "sqlite" else "check the file and its folder's permissions"
+            raise SetupError(f"could not open the store {redact_url(self.url)}: {why}; {hint}") from None
 
     def __repr__(self): return f"Store({redact_url(self.url)!r})"
 
@@ -96,6 +159,66 @@ def version(self: Store) -> int:
     "Schema version: the number of migrations applied to this database."
     with self.read() as conn: return conn.execute(sa.select(sa.func.count()).select_from(schema_table)).scalar()
 
+# %% ../nbs/01_store.ipynb #d85630a3
+def _outage(e) -> bool:
+    "True for database errors that mean 'cannot write now' (connection lost, locked, read-only, disk), not a bad row."
+    return isinstance(e, (sa.exc.OperationalError, sa.exc.InterfaceError)) or type(e) is sa.exc.DatabaseError
+
+def journal_path() -> Path:
+    "The JSON Lines file that keeps rows a failed write could not store: `LLMOPS_HOME/journal.jsonl`."
+    return get_config().home / "journal.jsonl"
+
+@contextmanager
+def _locked(path: Path, mode: str):
+    "`path` opened in `mode` under an exclusive lock, so processes sharing LLMOPS_HOME append and replay one at a time."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, mode, encoding="utf-8") as f:
+        try: import fcntl; fcntl.flock(f, fcntl.LOCK_EX)
+        except ImportError: pass
+        yield f
+
+@patch
+def _keep(self: Store, entry: dict, n: int, err):
+    "Append `entry` to the journal and say so on stderr."
+    why = str(getattr(err, "orig", err)).strip().splitlines()[0] if str(getattr(err, "orig", err)).strip() else type(err).__name__
+    entry = dict(store=sha256_text(self.url), ts=time.time(), **entry)
+    try:
+        with _locked(journal_path(), "a") as f: f.write("\n" + json.dumps(entry, default=str) + "\n"); f.flush(); os.fsync(f.fileno())   # "\n" first: ends a line a crash cut short
+        print(f"warning: the store {redact_url(self.url)} could not be written ({why}); {n} row(s) kept in {journal_path()}, "
+              "written the next time the store opens", file=sys.stderr)
+    except OSError as e:
+        print(f"warning: the store {redact_url(self.url)} could not be written ({why}) and neither could the journal {journal_path()} "
+              f"({e.strerror}); {n} row(s) of {entry['table']} are lost", file=sys.stderr)
+
+# %% ../nbs/01_store.ipynb #5d693d06
+def _entry(line: str) -> dict:
+    try: return json.loads(line)
+    except ValueError: return {}
+
+@patch
+def replay_journal(self: Store) -> int:
+    "Write the journal's rows for this store in one transaction and drop them from the journal; returns how many entries were written."
+    p, me = journal_path(), sha256_text(self.url)
+    if not p.exists(): return 0
+    with _locked(p, "r+") as f:
+        lines = [l for l in f.read().splitlines() if l.strip()]
+        entries = [_entry(l) for l in lines]   # a line cut short by a crash is kept, never replayed
+        mine = [e for e in entries if e.get("store") == me]
+        if not mine: return 0
+        try:
+            with self.write() as conn:
+                for e in mine:
+                    t = self.table(e["table"])
+                    if e["op"] == "insert": conn.execute(t.insert(), e["rows"])
+                    else: conn.execute(sa.update(t).where(list(t.primary_key.columns)[0] == e["id"]).values(**e["values"]))
+        except sa.exc.DBAPIError as err:
+            print(f"warning: the journal {p} could not be written to {redact_url(self.url)} yet ({type(err).__name__}); it is kept", file=sys.stderr)
+            return 0
+        rest = [l for l, e in zip(lines, entries) if e.get("store") != me]
+        f.seek(0); f.truncate(); f.write("".join(l + "\n" for l in rest))
+    print(f"note: wrote {len(mine)} journal entries to {redact_url(self.url)}", file=sys.stderr)
+    return len(mine)
+
 # %% ../nbs/01_store.ipynb #6f257aa4
 @patch
 def table(self: Store, name: str) -> sa.Table:
@@ -113,7 +236,7 @@ def _clean_row(t: sa.Table, row: dict) -> dict:
 # %% ../nbs/01_store.ipynb #6c48afc8
 @patch
 def insert(self: Store, table: str, rows) -> list:
-    "Insert `rows` (a dict or list of dicts) into `table` in one transaction; returns their ids."
+    "Insert `rows` (a dict or list of dicts) into `table` in one transaction; returns their ids (None for rows kept in the journal)."
     rows = [rows] if isinstance(rows, dict) else list(rows)
     if not rows: return []
     t = self.table(table)
@@ -121,10 +244,15 @@ def insert(self: Store, table: str, rows) -> list:
     keys = set().union(*rows)
     rows = [{k: r.get(k) for k in keys} for r in rows]  # executemany needs the same keys in every row
     pk = list(t.primary_key.columns)[0]
-    with self.write() as conn:
-        if len(rows) == 1 or self.engine.dialect.name not in ("sqlite", "postgresql"):
-            return [conn.execute(t.insert().values(**r)).inserted_primary_key[0] for r in rows]
-        return [r[0] for r in conn.execute(t.insert().returning(pk, sort_by_parameter_order=True), rows)]
+    try:
+        with self.write() as conn:
+            if len(rows) == 1 or self.engine.dialect.name not in ("sqlite", "postgresql"):
+                return [conn.execute(t.insert().values(**r)).inserted_primary_key[0] for r in rows]
+            return [r[0] for r in conn.execute(t.insert().returning(pk, sort_by_parameter_order=True), rows)]
+    except sa.exc.DBAPIError as e:
+        if not _outage(e): raise
+        self._keep(dict(op="insert", table=table, rows=rows), len(rows), e)
+        return [None] * len(rows)
 
 # %% ../nbs/01_store.ipynb #0ae88f9f
 @patch
@@ -155,6 +283,20 @@ def frame(self: Store, table: str, limit: int = None, **where):
     import pandas as pd
     t = self.table(table)
     return pd.DataFrame(self.rows(table, limit=limit, **where), columns=list(t.c.keys()))
+
+# %% ../nbs/01_store.ipynb #4ad8935b
+@patch
+def update(self: Store, table: str, id: int, **values) -> bool:
+    "Set `values` (dicts and lists as JSON) on row `id` of `table`; False when the store could not be written and the journal kept it."
+    t = self.table(table)
+    values = _clean_row(t, values)
+    try:
+        with self.write() as conn: conn.execute(sa.update(t).where(list(t.primary_key.columns)[0] == id).values(**values))
+        return True
+    except sa.exc.DBAPIError as e:
+        if not _outage(e): raise
+        self._keep(dict(op="update", table=table, id=id, values=values), 1, e)
+        return False
 
 # %% ../nbs/01_store.ipynb #cf1d1c6e
 @patch

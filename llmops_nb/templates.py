@@ -19,25 +19,176 @@ from .metrics import score
 __all__ = ['PromptTemplate', 'prompt_for', 'fit_prompt']
 
 # %% ../nbs/04_templates.ipynb #2c6cbd1c
-_MAX_REPEAT = 100_000   # longest string or list a template may build with `*`
+_MAX_REPEAT = 100_000      # longest string or list a template may build with `*`
+_MAX_CHARS = 1_000_000     # most characters (list items count too) one value or the output may hold, beyond the size of the values given
+_MAX_ITERATIONS = 100_000  # loop iterations in one render
+_TIME_LIMIT = 5.0          # seconds one render may take
+_MAX_INT_BITS = 4096       # largest integer a template may compute
 
+def _weight(v, limit: int) -> int:
+    "Characters in `v` counting every string it holds (list items count 1 each), stopping once past `limit`."
+    if isinstance(v, str): return len(v)
+    if not isinstance(v, (list, tuple, dict)): return 0
+    total, stack = 0, [v]
+    while stack and total <= limit:
+        x = stack.pop()
+        if isinstance(x, str): total += len(x)
+        elif isinstance(x, (list, tuple)): total += len(x); stack.extend(x)
+        elif isinstance(x, dict): total += len(x); stack.extend(x.keys()); stack.extend(x.values())
+    return total
+
+# %% ../nbs/04_templates.ipynb #de2a61fa
+import contextvars
+from jinja2 import pass_context
+from jinja2.exceptions import SecurityError
+
+class _Budget:
+    "The limits of one render: a size cap, a loop-iteration count, a running output total and a deadline."
+    def __init__(self, given: int = 0):
+        self.cap, self.loops, self.out, self.end = _MAX_CHARS + given, 0, 0, time.monotonic() + _TIME_LIMIT
+    def step(self, loop: bool = False):
+        if loop:
+            self.loops += 1
+            if self.loops > _MAX_ITERATIONS: raise SecurityError(f"the template ran more than {_MAX_ITERATIONS:,} loop iterations")
+        if time.monotonic() > self.end: raise SecurityError(f"the template took longer than {_TIME_LIMIT:g} s to render")
+    def size(self, v, what: str):
+        "`v`, unless it holds more than the cap allows."
+        if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > _MAX_INT_BITS:
+            raise SecurityError(f"{what} builds an integer of {v.bit_length():,} bits (at most {_MAX_INT_BITS:,})")
+        if _weight(v, self.cap) > self.cap: raise SecurityError(f"{what} builds more than {self.cap:,} characters")
+        return v
+    def need(self, n: int, what: str):
+        "Refuse work that would build `n` characters beyond the cap, before it is done."
+        if n > self.cap: raise SecurityError(f"{what} would build {n:,} characters (at most {self.cap:,})")
+
+_BUDGET = contextvars.ContextVar("llmops_template_budget", default=None)
+def _budget() -> _Budget: return _BUDGET.get() or _Budget()
+
+# the three hooks take the context (unused) so that Jinja2 never folds them into constants at compile time
+@pass_context
+def _loop(ctx, it):
+    "A `for` loop's iterable, counted against the budget."
+    b = _budget()
+    for x in it: b.step(loop=True); yield x
+
+@pass_context
+def _concat(ctx, parts) -> str:
+    "`~`: the parts joined as text, refused before joining when the result would pass the cap."
+    b = _budget(); b.step()
+    strs = [str(b.size(p, "'~'")) for p in parts]
+    b.need(sum(map(len, strs)), "'~'")
+    return "".join(strs)
+
+@pass_context
+def _out(ctx, v):
+    "One piece of output, added to the running total."
+    b = _budget(); b.step()
+    s = v if type(v) is str else str(b.size(v, "an output"))
+    b.out += len(s)
+    if b.out > 2 * b.cap: raise SecurityError(f"the template's output passed {2 * b.cap:,} characters")
+    return s
+
+# %% ../nbs/04_templates.ipynb #d98c54dc
+_NO_FORMAT = "string formatting ({}) is not allowed in templates; write the values with {{{{ value }}}} instead"
+_WIDTH_METHODS = {"center", "ljust", "rjust", "zfill"}
+
+def _need_call(b: _Budget, obj, name: str, args, kwargs):
+    "Refuse a str method call (or a `loop(...)` of a recursive loop) that would build more than the cap, before it runs."
+    s = getattr(obj, "__self__", None)
+    if not isinstance(s, str): return args
+    if name in ("format", "format_map"): raise SecurityError(_NO_FORMAT.format(f"str.{name}"))
+    if name in _WIDTH_METHODS and args and isinstance(args[0], int): b.need(args[0], f"str.{name}")
+    if name == "expandtabs": b.need(len(s) + s.count("\t") * (args[0] if args and isinstance(args[0], int) else 8), "str.expandtabs")
+    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        b.need(len(s) + (s.count(args[0]) if args[0] else len(s) + 1) * len(args[1]), "str.replace")
+    if name == "join" and args:
+        items = list(args[0]); b.need(_weight(items, b.cap) + len(s) * len(items), "str.join"); args = (items,) + tuple(args[1:])
+    return args
+
+def _need_filter(b: _Budget, name: str, args):
+    "Refuse a filter call that would build more than the cap, before it runs."
+    v = args[0] if args else None
+    for a in args: b.size(a, f"the {name!r} filter's input")
+    if name == "format": raise SecurityError(_NO_FORMAT.format("the 'format' filter"))
+    num = lambda k: args[k] if len(args) > k and isinstance(args[k], int) and not isinstance(args[k], bool) else 0
+    if name == "center": b.need(num(1), "the 'center' filter")
+    if name in ("batch", "slice"): b.need(num(1), f"the {name!r} filter")
+    if name == "indent" and isinstance(v, str):
+        w = args[1] if len(args) > 1 else 4
+        b.need(len(v) + (v.count("\n") + 1) * (len(w) if isinstance(w, str) else int(w)), "the 'indent' filter")
+    if name == "replace" and isinstance(v, str) and len(args) >= 3:
+        old, new = str(args[1]), str(args[2])
+        b.need(len(v) + (v.count(old) if old else len(v) + 1) * len(new), "the 'replace' filter")
+    if name == "join" and v is not None:
+        sep = str(args[1]) if len(args) > 1 else ""
+        if isinstance(v, (list, tuple)): b.need(_weight(v, b.cap) + len(sep) * len(v), "the 'join' filter")
+
+def _guard_filter(name: str, f):
+    "Filter `f` with the budget checked before and after it runs."
+    import functools
+    @functools.wraps(f)
+    def g(*args, **kw):
+        b = _budget(); b.step()
+        vals = args[1:] if getattr(f, "jinja_pass_arg", None) is not None else args
+        _need_filter(b, name, vals)
+        return b.size(f(*args, **kw), f"the {name!r} filter")
+    return g
+
+# %% ../nbs/04_templates.ipynb #dabd36a1
 def _make_env():
-    "The Jinja2 sandbox templates render in."
+    "The Jinja2 sandbox templates render in: immutable, strict, and every operation checked against the render's budget."
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.runtime import LoopContext
 
     class _Env(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset(["*", "**"])
+        intercepted_binops = frozenset(["+", "-", "*", "/", "//", "%", "**"])
         def call_binop(self, context, operator, left, right):
-            from jinja2.exceptions import SecurityError
+            b = _budget(); b.step()
+            if operator == "%" and isinstance(left, str): raise SecurityError(_NO_FORMAT.format("'%' on a string"))
             if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
                 raise SecurityError(f"exponent {right} is too large (at most 64)")
+            if operator == "**" and isinstance(left, int) and isinstance(right, int) and left.bit_length() * right > _MAX_INT_BITS:
+                raise SecurityError(f"'**' would build an integer of more than {_MAX_INT_BITS:,} bits")
             if operator == "*":
-                for a, b in ((left, right), (right, left)):
-                    if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * b > _MAX_REPEAT:
-                        raise SecurityError(f"repeating a sequence {b} times builds more than {_MAX_REPEAT} items")
-            return super().call_binop(context, operator, left, right)
-    return _Env(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+                for a, n in ((left, right), (right, left)):
+                    if isinstance(a, (str, list, tuple)) and isinstance(n, int) and len(a) * n > _MAX_REPEAT:
+                        raise SecurityError(f"repeating a sequence {n} times builds more than {_MAX_REPEAT} items")
+                    if isinstance(a, (list, tuple)) and isinstance(n, int): b.need(_weight(a, b.cap) * n, "'*'")
+                if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > _MAX_INT_BITS + 1:
+                    raise SecurityError(f"'*' would build an integer of more than {_MAX_INT_BITS:,} bits")
+            if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+                b.need(_weight(left, b.cap) + _weight(right, b.cap), "'+'")
+            return b.size(super().call_binop(context, operator, left, right), f"'{operator}'")
+
+        def wrap_str_format(self, value):
+            "`str.format` and `str.format_map` reached as attributes: refused when called (anything else: None, as Jinja2 expects)."
+            if not isinstance(getattr(value, "__self__", None), str) or getattr(value, "__name__", "") not in ("format", "format_map"): return None
+            def refuse(*a, **k): raise SecurityError(_NO_FORMAT.format(f"str.{value.__name__}"))
+            return refuse
+
+        def call(__self, __context, __obj, *args, **kwargs):
+            b = _budget(); b.step()
+            if isinstance(__obj, LoopContext) and args: args = (_loop(__context, args[0]),) + args[1:]   # a recursive loop's next level
+            args = _need_call(b, __obj, getattr(__obj, "__name__", ""), args, kwargs)
+            return b.size(super().call(__context, __obj, *args, **kwargs), f"calling {getattr(__obj, '__name__', 'a function')}")
+
+    env = _Env(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.globals.pop("lipsum", None)
+    for name, f in list(env.filters.items()): env.filters[name] = _guard_filter(name, f)
+    env.filters.update(_llmops_loop=_loop, _llmops_out=_out, _llmops_concat=_concat)   # filters: called directly, no sandbox call() per piece
+    return env
+
+def _instrument(ast):
+    "Route every loop's iterable, every `~` and every piece of output (in loops, macros and captured blocks too) through the budget."
+    from jinja2 import nodes
+    from jinja2.visitor import NodeTransformer
+    call = lambda fn, n: nodes.Filter(n, fn, [], [], None, None, lineno=n.lineno)
+    class _T(NodeTransformer):
+        def visit_For(self, n): n = self.generic_visit(n); n.iter = call("_llmops_loop", n.iter); return n
+        def visit_Output(self, n): n = self.generic_visit(n); n.nodes = [call("_llmops_out", x) for x in n.nodes]; return n
+        def visit_Concat(self, n): n = self.generic_visit(n); return call("_llmops_concat", nodes.Tuple(n.nodes, "load", lineno=n.lineno))
+    return _T().visit(ast)
 
 _ENV = None
 def _env():
@@ -83,11 +234,12 @@ def _compile(src: str, part: str = "template"):
         ln, col = _locate(src, e)
         raise InputError(f"{part} syntax error at line {ln}, column {col}: {e.message}; fix the {{{{ }}}} or {{% %}} tag there") from None
     _check_safe(ast, part)
-    try: tpl = env.from_string(src)
-    except TemplateSyntaxError as e:
-        raise InputError(f"{part} error at line {e.lineno}: {e.message}") from None
     from jinja2 import meta
     names = meta.find_undeclared_variables(ast) - set(env.globals)
+    _instrument(ast).set_environment(env)
+    try: tpl = env.from_string(ast)
+    except TemplateSyntaxError as e:
+        raise InputError(f"{part} error at line {e.lineno}: {e.message}") from None
     return tpl, names
 
 def _check_safe(ast, part):
@@ -150,10 +302,15 @@ def _render(self: PromptTemplate, values: dict, warn: bool = True, where: str = 
         warnings.warn(f"{where}unknown variable(s) {', '.join(map(repr, extra))} are not used by the template "
                       f"(it uses: {', '.join(self.variables) or 'none'})", stacklevel=3)
     out = []
+    token = _BUDGET.set(_Budget(sum(_weight(v, 1 << 62) for v in values.values())))
     try: texts = [tpl.render(**values) for tpl in self._parts]
-    except SecurityError as e: raise InputError(f"unsafe template: {e}") from None
+    except SecurityError as e: raise InputError(f"{where}unsafe template: {e}; simplify the template") from None
     except UndefinedError as e: raise InputError(f"{where}template error: {e}; check the variable values") from None
     except TemplateError as e: raise InputError(f"{where}template error: {e}") from None
+    except RecursionError: raise InputError(f"{where}unsafe template: it recurses too deeply; simplify the template") from None
+    except (TypeError, ValueError, ArithmeticError, LookupError) as e:
+        raise InputError(f"{where}template error: {type(e).__name__}: {str(e)[:200]}; check the template and the variable values") from None
+    finally: _BUDGET.reset(token)
     texts = iter(texts)
     if self.system: out.append({"role": "system", "content": next(texts)})
     for _ in self.examples: out += [{"role": "user", "content": next(texts)}, {"role": "assistant", "content": next(texts)}]
@@ -199,6 +356,9 @@ def _repr_markdown_(self: PromptTemplate):
 # %% ../nbs/04_templates.ipynb #b371d70b
 def prompt_for(lm, messages: list):
     "`messages` as `lm` takes them: chat messages for a chat model, text blocks joined for a completion model."
+    for j, m in enumerate(messages):
+        check(isinstance(m, dict) and isinstance(m.get("content"), str),
+              f"message {j} ({(m.get('role') if isinstance(m, dict) else None)!r}) has content {(m.get('content') if isinstance(m, dict) else m)!r:.40}; every message needs text content")
     if getattr(lm, "chat", True): return messages
     return "\n\n".join(m["content"] for m in messages)
 

@@ -17,12 +17,20 @@ class PgServer:
         self.data, self.port = os.path.join(self.dir, "data"), free_port()
         user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         subprocess.run(user + [_bin("initdb"), "-D", self.data, "-A", "trust", "-U", "postgres"], check=True, capture_output=True)
-        subprocess.run(user + [_bin("pg_ctl"), "-D", self.data, "-w", "-l", os.path.join(self.dir, "log"), "-o",
-                        f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=50", "start"],
-                       check=True, capture_output=True)
         self.user = user
+        self.resume()
         self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
         return self
+
+    def resume(self):
+        "Start the server (again) on its port, with its data."
+        subprocess.run(self.user + [_bin("pg_ctl"), "-D", self.data, "-w", "-l", os.path.join(self.dir, "log"), "-o",
+                        f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=50", "start"],
+                       check=True, capture_output=True)
+
+    def halt(self):
+        "Stop the server, keeping its data for `resume`."
+        subprocess.run(self.user + [_bin("pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"], check=True, capture_output=True)
 
     def stop(self):
         subprocess.run(self.user + [_bin("pg_ctl"), "-D", self.data, "-m", "fast", "stop"], capture_output=True)

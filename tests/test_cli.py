@@ -25,7 +25,7 @@ def test_generate_records_the_call(home):
 
 @pytest.mark.parametrize("args,msg", [
     (["generate", "--model", "gpt-99", "hi"], "unknown model 'gpt-99'; registered models are: smollm2-135m-instruct"),
-    (["generate", "--model", "tiny-random", "--top-p", "0", "hi"], "top_p=0.0 must be in (0, 1]"),
+    (["generate", "--model", "tiny-random", "--top-p", "0", "hi"], "argument --top-p: '0' is not a finite number > 0 and <= 1"),
     (["generate", "--model", "tiny-random", "--max-new-tokens", "100000", "hi"], "beyond the context window"),
     (["generate", "--model", "tiny-random", ""], "prompt 0 is an empty string"),
     (["nosuch"], "unknown command 'nosuch'"),
