@@ -21,6 +21,7 @@ def _cell_md(c) -> str:
     body = "\n".join(l for l in lines if not l.startswith("#|")).strip()
     return f"```python\n{body}\n```" if body else ""
 
+# %% ../nbs/99_docs.ipynb #3771f26e
 def make_readme(nb="nbs/index.ipynb", dest="README.md") -> str:
     "Write `dest` from notebook `nb`; returns the markdown."
     cells = json.loads(Path(nb).read_text())["cells"]
