@@ -54,7 +54,9 @@ def profile(self: DataExplorerState) -> Profile:
 
 # %% ../nbs/10_data_explorer.ipynb #468cb243
 @patch
-def _changed(self: DataExplorerState): self._match, self.page = None, 0
+def _changed(self: DataExplorerState):
+    "Forget the matching rows and go back to page 0 after a filter or search changes."
+    self._match, self.page = None, 0
 
 # %% ../nbs/10_data_explorer.ipynb #cb88a434
 _LENGTHS = ("chars", "words", "tokens")
@@ -88,6 +90,7 @@ def search(self: DataExplorerState, query: str = None, regex: bool = False):
 
 # %% ../nbs/10_data_explorer.ipynb #d887fe95
 def _mask_eq(col, value) -> np.ndarray:
+    "Mask of the rows of arrow `col` equal to `value`, in a list, null (None), or in a (low, high) range."
     if isinstance(value, tuple):
         lo, hi = value; m = np.ones(len(col), bool)
         if lo is not None: m &= _to_np(pc.fill_null(pc.greater_equal(col, lo), False))
@@ -100,6 +103,7 @@ def _mask_eq(col, value) -> np.ndarray:
 # %% ../nbs/10_data_explorer.ipynb #5fd0a873
 @patch
 def _flag(self: DataExplorerState, name: str) -> np.ndarray:
+    "Mask of the rows that carry profile flag `name`."
     a = self.profile.arrays
     if name == "near_cluster": return a["near_cluster"] >= 0
     if name == "pii": return np.any([v for k, v in a.items() if k.startswith("pii_")], 0)
@@ -109,6 +113,7 @@ def _flag(self: DataExplorerState, name: str) -> np.ndarray:
 # %% ../nbs/10_data_explorer.ipynb #6b89388e
 @patch
 def _compute_match(self: DataExplorerState) -> np.ndarray:
+    "Positions of the rows that pass every filter and the search (semantic search: in score order)."
     m = np.ones(len(self), bool)
     for c, v in self.filters.items():
         if c in FLAGS: m &= self._flag(c) == bool(v)
@@ -134,7 +139,9 @@ def matching(self: DataExplorerState) -> np.ndarray:
 
 # %% ../nbs/10_data_explorer.ipynb #13b83046
 @patch(as_prop=True)
-def n_pages(self: DataExplorerState) -> int: return max(1, -(-len(self.matching) // self.page_size))
+def n_pages(self: DataExplorerState) -> int:
+    "Number of pages of matching rows (at least 1)."
+    return max(1, -(-len(self.matching) // self.page_size))
 
 # %% ../nbs/10_data_explorer.ipynb #d61883a5
 @patch
@@ -279,6 +286,7 @@ def pca2(X: np.ndarray) -> np.ndarray:
 
 # %% ../nbs/10_data_explorer.ipynb #ac5a3dbf
 def pd_factorize(s):
+    "Integer codes and uniques of `s` (pandas' `factorize`)."
     import pandas as pd
     return pd.factorize(s)
 
@@ -373,6 +381,7 @@ class DataExplorer:
 # %% ../nbs/10_data_explorer.ipynb #5e425bb3
 @patch
 def _wire(self: DataExplorer):
+    "Connect each button to one state method, run through `_do`."
     on = lambda b, f: b.on_click(lambda _: self._do(f))
     on(self.search_btn, lambda: self.ex.search(self.q.value or None, regex=self.regex.value))
     on(self.sem_btn, lambda: self.ex.semantic_search(self.sem.value))
@@ -444,6 +453,7 @@ def _open_tab(self: DataExplorer, i: int):
 # %% ../nbs/10_data_explorer.ipynb #44390499
 @patch
 def _draw_map(self: DataExplorer):
+    "Draw the embedding map as a FigureWidget whose lasso selection selects rows."
     go = lazy("plotly.graph_objects")
     self.map_fig = go.FigureWidget(self.ex.embedding_map(sample=self.map_n.value))
     self.map_fig.data[0].on_selection(lambda trace, points, selector: self._do(lambda: self.ex.select([trace.customdata[i] for i in points.point_inds])))

@@ -15,6 +15,7 @@ __all__ = ['PREFILL_TOKENS', 'MIN_SHARED', 'why_not_fast', 'Linear', 'KVCache', 
 
 # %% ../nbs/02b_engine.ipynb #da51c78d
 def _projections(layer):
+    "The seven projections of decoder `layer`: q, k, v, o, gate, up, down."
     a, m = layer.self_attn, layer.mlp
     return [a.q_proj, a.k_proj, a.v_proj, a.o_proj, m.gate_proj, m.up_proj, m.down_proj]
 
@@ -144,6 +145,7 @@ def _rms(dec, h, w):
 
 # %% ../nbs/02b_engine.ipynb #2a823bf7
 def _rope(x, cos, sin):
+    "Rotary embedding of `x` with the `cos` and `sin` of its positions."
     torch = lazy("torch")
     half = x.shape[-1] // 2
     return x * cos + torch.cat((-x[..., half:], x[..., :half]), -1) * sin
@@ -194,6 +196,7 @@ def sample(logits, # (rows, vocab) logits of the next token
 
 # %% ../nbs/02b_engine.ipynb #54c1ef4b
 def _signature(model) -> tuple:
+    "(data pointer, version) of each parameter of `model`; it changes when a weight is replaced or edited in place."
     return tuple((p.data_ptr(), p._version) for p in model.parameters())
 
 # %% ../nbs/02b_engine.ipynb #73a1b70d

@@ -31,7 +31,9 @@ _NEEDS = dict(text=["text"], instruction=["prompt", "response"], chat=["messages
 _OPTIONAL = dict(text=[], instruction=["context"], chat=[], preference=["prompt"])
 
 # %% ../nbs/05_loading.ipynb #b3af3469
-def _is_str(t) -> bool: return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)
+def _is_str(t) -> bool:
+    "True when arrow type `t` holds strings (or only nulls)."
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)
 
 # %% ../nbs/05_loading.ipynb #86d25618
 def _is_messages(t) -> bool:
@@ -50,6 +52,7 @@ def _find(schema, aliases, ok):
 
 # %% ../nbs/05_loading.ipynb #9ffec5be
 def _field_ok(f):
+    "The type check a column for field `f` must pass."
     if f == "messages": return _is_messages
     if f in ("chosen", "rejected"): return lambda t: _is_str(t) or _is_messages(t)
     return _is_str
@@ -121,6 +124,7 @@ def _repr_markdown_(self: Data):
 
 # %% ../nbs/05_loading.ipynb #0597c99a
 def _col(table, name) -> pa.Array:
+    "Column `name` of `table` as one arrow array."
     c = table.column(name)
     return c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
 
@@ -135,6 +139,7 @@ def _join_messages(arr) -> pa.Array:
 
 # %% ../nbs/05_loading.ipynb #5af2fdad
 def _join(parts, sep="\n\n") -> pa.Array:
+    "Arrow string arrays `parts` joined row by row with `sep`, nulls as empty strings."
     parts = [pc.fill_null(p.cast(pa.large_string()), "") for p in parts]
     return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, pa.scalar(sep, pa.large_string()))
 
@@ -227,6 +232,7 @@ def _ragged_line(p: Path, delim: str, encoding: str):
 
 # %% ../nbs/05_loading.ipynb #293ff328
 def _read_csv(p: Path, delim: str, encoding: str, on_bad_lines: str):
+    "(table, lines skipped) of CSV or TSV file `p`; a ragged line is named by its number."
     from pyarrow import csv as pacsv
     skipped = [0]
     def bad(row): skipped[0] += 1; return "skip"
@@ -261,6 +267,7 @@ def _records_table(recs: list, lines: list, name: str):
 
 # %% ../nbs/05_loading.ipynb #be834236
 def _read_jsonl_py(p: Path, encoding: str, on_bad_lines: str):
+    "(table, lines skipped) of JSON Lines file `p` parsed line by line; a bad line is named by its number."
     recs, lines, skipped = [], [], 0
     with open(p, encoding=encoding) as f:
         for i, line in enumerate(f, 1):
@@ -278,6 +285,7 @@ def _read_jsonl_py(p: Path, encoding: str, on_bad_lines: str):
 
 # %% ../nbs/05_loading.ipynb #599fb2c2
 def _read_jsonl(p: Path, encoding: str, on_bad_lines: str):
+    "(table, lines skipped) of JSON Lines file `p`: pyarrow's fast reader, else line by line."
     if encoding.replace("-", "").lower() in ("utf8", "utf_8"):
         from pyarrow import json as pajson
         try: return pajson.read_json(p, read_options=pajson.ReadOptions(block_size=1 << 24)), 0

@@ -22,6 +22,7 @@ def _features(config):
 
 # %% ../nbs/03c_metric_module.ipynb #5e61f5f5
 def _bleu(predictions, references, items=False):
+    "sacrebleu's corpus BLEU (0-100), with sentence BLEU per pair when `items`."
     import sacrebleu
     out = {"bleu": sacrebleu.corpus_bleu(predictions, [references]).score}
     if items: out["bleu_items"] = [sacrebleu.sentence_bleu(p, [r]).score for p, r in zip(predictions, references)]
@@ -29,6 +30,7 @@ def _bleu(predictions, references, items=False):
 
 # %% ../nbs/03c_metric_module.ipynb #c3645bd5
 def _chrf(predictions, references, items=False):
+    "sacrebleu's corpus chrF (0-100), with sentence chrF per pair when `items`."
     import sacrebleu
     out = {"chrf": sacrebleu.corpus_chrf(predictions, [references]).score}
     if items: out["chrf_items"] = [sacrebleu.sentence_chrf(p, [r]).score for p, r in zip(predictions, references)]
@@ -38,6 +40,7 @@ def _chrf(predictions, references, items=False):
 ROUGE_TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 
 def _rouge(predictions, references, use_stemmer=False, items=False):
+    "Mean rouge-score F-measure of each ROUGE type (0-1), per pair when `items`."
     from rouge_score import rouge_scorer
     sc = rouge_scorer.RougeScorer(ROUGE_TYPES, use_stemmer=use_stemmer)
     per = [sc.score(r, p) for p, r in zip(predictions, references)]
@@ -47,17 +50,20 @@ def _rouge(predictions, references, use_stemmer=False, items=False):
 
 # %% ../nbs/03c_metric_module.ipynb #c2c00dae
 def _exact_match(predictions, references, ignore_case=False, items=False):
+    "Share of predictions equal to their reference after stripping (and lower-casing when `ignore_case`)."
     f = (lambda s: s.strip().lower()) if ignore_case else (lambda s: s.strip())
     per = [float(f(p) == f(r)) for p, r in zip(predictions, references)]
     return {"exact_match": sum(per) / len(per), **({"exact_match_items": per} if items else {})}
 
 # %% ../nbs/03c_metric_module.ipynb #a3cb6f14
 def _contains(predictions, references, items=False):
+    "Share of predictions that contain their reference, ignoring case."
     per = [float(r.strip().lower() in p.lower()) for p, r in zip(predictions, references)]
     return {"contains": sum(per) / len(per), **({"contains_items": per} if items else {})}
 
 # %% ../nbs/03c_metric_module.ipynb #d5d118e7
 def _length(predictions, items=False):
+    "Mean number of whitespace-separated words per prediction."
     per = [float(len(p.split())) for p in predictions]
     return {"length": sum(per) / len(per), **({"length_items": per} if items else {})}
 

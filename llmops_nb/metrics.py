@@ -26,6 +26,7 @@ def module_path() -> Path:
 
 # %% ../nbs/03b_metrics.ipynb #e99a71ec
 def _offline() -> bool:
+    "True when `HF_HUB_OFFLINE` or `HF_EVALUATE_OFFLINE` is set."
     return any(os.environ.get(v, "0") not in ("0", "", "false", "False") for v in ("HF_HUB_OFFLINE", "HF_EVALUATE_OFFLINE"))
 
 # %% ../nbs/03b_metrics.ipynb #6cddc0ad
@@ -52,6 +53,7 @@ def load_metric(name: str):
 
 # %% ../nbs/03b_metrics.ipynb #d37be953
 def _check_inputs(predictions, references, names, model, calls):
+    "Raise `InputError` naming the first bad argument of `score` and its fix."
     check(isinstance(predictions, (list, tuple)), f"predictions must be a list of strings, not {type(predictions).__name__}")
     check(len(predictions) > 0, "predictions is empty; pass at least one prediction")
     for i, p in enumerate(predictions): check(isinstance(p, str), f"prediction {i} is {type(p).__name__}, not a string")

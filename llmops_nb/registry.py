@@ -50,6 +50,7 @@ def _repr_markdown_(self: PromptVersion):
 _NAME_RE = r"[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}"
 
 def _check_name(name):
+    "`name` when it is a valid prompt name, else an `InputError` saying what is allowed."
     check(isinstance(name, str) and re.fullmatch(_NAME_RE, name) is not None,
           f"prompt name {name!r} is not valid; use letters, digits, '_', '.', '-' or '/' (no '@' or ':'), e.g. 'summarise'")
     return name
@@ -58,6 +59,7 @@ def _check_name(name):
 _TAG_RE = r"[A-Za-z_][A-Za-z0-9_.\-]{0,99}"
 
 def _check_tag(tag):
+    "`tag` when it is a valid tag, else an `InputError` saying what is allowed."
     check(isinstance(tag, str) and re.fullmatch(_TAG_RE, tag) is not None,
           f"tag {tag!r} is not valid; start with a letter and use letters, digits, '_', '.', '-', e.g. 'prod'")
     return tag
@@ -82,6 +84,7 @@ def _set_tag(conn, name, tag, pid):
 # %% ../nbs/04a_registry.ipynb #43df0ff2
 @patch
 def _by_id(self: PromptRegistry, pid: int) -> PromptVersion:
+    "The `PromptVersion` of prompt row `pid`, with its tags."
     with self.store.read() as conn:
         r = conn.execute(sa.select(prompts_table).where(prompts_table.c.id == pid)).mappings().first()
         tags = [t for (t,) in conn.execute(sa.select(prompt_tags_table.c.tag).where(prompt_tags_table.c.prompt_id == pid)

@@ -87,6 +87,7 @@ def word_diff_html(text: str, base: str) -> Markup:
 # %% ../nbs/00a_render.ipynb #85b35a17
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#|/(?!/)|[\w./-]*$)", re.I)
 def _md_parser():
+    "A markdown-it parser: commonmark with tables and strikethrough, no raw HTML, safe links only, images as their alt text."
     from markdown_it import MarkdownIt
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").enable("strikethrough")
     md.validateLink = lambda url: bool(_SAFE_URL.match(url.strip()))

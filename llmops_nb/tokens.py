@@ -49,11 +49,13 @@ class _Counter:
             self.sep = self.sep_id = None
 
     def _plain(self, strings) -> np.ndarray:
+        "Token count of each of `strings`, encoded one by one."
         return np.array([len(e.ids) for e in self.bk.encode_batch(list(strings), add_special_tokens=False)], dtype=np.int64)
 
 # %% ../nbs/05a_tokens.ipynb #1083c8ab
 @patch
 def _chunked(self: _Counter, strings) -> np.ndarray:
+    "Token count of each of `strings`, encoded in chunks joined by the separator token."
     out, group, sep = [], [], self.sep
     def flush():
         enc = self.bk.encode_batch([sep.join(g) + sep for g in group], add_special_tokens=False)

@@ -64,7 +64,9 @@ def embed(texts, # a string, list of strings or arrow string array
     return out
 
 # %% ../nbs/06_vectors.ipynb #4a27e3e7
-def _faiss(): return lazy("faiss")
+def _faiss():
+    "The faiss module, imported on first use."
+    return lazy("faiss")
 
 # %% ../nbs/06_vectors.ipynb #c8e242b8
 class VectorIndex:
@@ -101,6 +103,7 @@ class VectorIndex:
 # %% ../nbs/06_vectors.ipynb #db6b051d
 @patch
 def _build(self: VectorIndex):
+    "A faiss index of this index's `kind` over its vectors."
     faiss, V = _faiss(), self.vectors
     n, d = V.shape
     if self.kind == "flat": ix = faiss.IndexFlatIP(d)
@@ -117,6 +120,7 @@ def _build(self: VectorIndex):
 # %% ../nbs/06_vectors.ipynb #c82a67e0
 @patch
 def _query_vectors(self: VectorIndex, query) -> np.ndarray:
+    "Normalised query vectors of `query`: a vector (or rows of them), a text or a list of texts."
     if isinstance(query, np.ndarray):
         q = query.astype(np.float32).reshape(-1, self.vectors.shape[1])
         return q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
