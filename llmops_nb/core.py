@@ -50,7 +50,10 @@ class Cancelled(LlmopsError):
     "Work stopped by the user through a `StopToken`."
 
 # %% ../nbs/00_core.ipynb #7a0c204d
-def check(ok: bool, msg: str, err=InputError):
+def check(ok: bool, # the condition that must hold
+          msg: str, # the error message: the bad value and the fix
+          err=InputError # the exception class to raise
+         ):
     "Raise `err(msg)` unless `ok`."
     if not ok: raise err(msg)
 
@@ -85,6 +88,7 @@ def sha256_text(text: str) -> str:
     "Hex sha256 of `text` encoded as UTF-8."
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+# %% ../nbs/00_core.ipynb #637b694e
 def sha256_file(path, chunk: int = 1 << 22) -> str:
     "Hex sha256 of the file at `path`, read in chunks of `chunk` bytes."
     h = hashlib.sha256()
@@ -106,7 +110,12 @@ class StopToken:
     def __repr__(self): return f"StopToken(stopped={self.stopped})"
 
 # %% ../nbs/00_core.ipynb #2b920d09
-def progress(iterable=None, total=None, desc: str = None, disable: bool = None, **kw):
+def progress(iterable=None, # what to iterate over
+             total=None, # number of steps (when `iterable` has no length)
+             desc: str = None, # label of the bar
+             disable: bool = None, # hide the bar (default: when `LLMOPS_PROGRESS=0`)
+             **kw # passed on to `tqdm`
+            ):
     "A `tqdm.auto` progress bar over `iterable`; hidden when `disable` or `LLMOPS_PROGRESS=0`."
     from tqdm.auto import tqdm
     if disable is None: disable = os.environ.get("LLMOPS_PROGRESS", "1") == "0"

@@ -23,8 +23,16 @@ FLAGS = ("exact_dup", "near_cluster", "pii", "outlier", "empty", "missing")
 
 class DataExplorerState:
     "State of the data explorer over `data` (anything `load_data` takes): filters, search, page, selection."
-    def __init__(self, data, text: str = None, label: str = None, page_size: int = 20, model=None, index=None,
-                 semantic_sample: int = 20_000, **load_opts):
+    def __init__(self,
+                 data, # anything `load_data` takes, or a `Data`
+                 text: str = None, # text column (found when None)
+                 label: str = None, # label column, for the label chart and filters
+                 page_size: int = 20, # rows per page, 1 to 500
+                 model=None, # tokenizer or model name for token lengths
+                 index=None, # a `VectorIndex` over all rows (with `rows=`) for semantic search
+                 semantic_sample: int = 20_000, # most rows the semantic index is built over
+                 **load_opts # passed on to `load_data`
+                ):
         check(isinstance(page_size, int) and 1 <= page_size <= 500, f"page_size={page_size!r} must be an integer from 1 to 500")
         self.data = load_data(data, text=text, **load_opts) if not isinstance(data, Data) or text is not None else data
         if label is not None: check(label in self.data.columns, f"label column {label!r} not in data; columns are: {', '.join(self.data.columns)}")
@@ -44,14 +52,11 @@ def profile(self: DataExplorerState) -> Profile:
     if self._profile is None: self._profile = _profile(self.data, text=self.text, label=self.label, model=self.model)
     return self._profile
 
-@patch(as_prop=True)
-def matching(self: DataExplorerState) -> np.ndarray:
-    "Positions of the rows that pass every filter and search, in order (semantic search: by similarity)."
-    if self._match is None: self._match = self._compute_match()
-    return self._match
-
-@patch(as_prop=True)
-def n_pages(self: DataExplorerState) -> int: return max(1, -(-len(self.matching) // self.page_size))
+# %% ../nbs/10_data_explorer.ipynb #468cb243
+@patch
+def _changed(self: DataExplorerState):
+    "Forget the matching rows and go back to page 0 after a filter or search changes."
+    self._match, self.page = None, 0
 
 # %% ../nbs/10_data_explorer.ipynb #cb88a434
 _LENGTHS = ("chars", "words", "tokens")
@@ -65,14 +70,12 @@ def set_filter(self: DataExplorerState, column: str, value=True):
     self.filters[column] = value; self._changed()
     return self
 
+# %% ../nbs/10_data_explorer.ipynb #2b321868
 @patch
 def clear_filters(self: DataExplorerState):
     "Remove every filter and search."
     self.filters, self.query, self.semantic = {}, None, None; self._changed()
     return self
-
-@patch
-def _changed(self: DataExplorerState): self._match, self.page = None, 0
 
 # %% ../nbs/10_data_explorer.ipynb #d4b2516f
 @patch
@@ -87,6 +90,7 @@ def search(self: DataExplorerState, query: str = None, regex: bool = False):
 
 # %% ../nbs/10_data_explorer.ipynb #d887fe95
 def _mask_eq(col, value) -> np.ndarray:
+    "Mask of the rows of arrow `col` equal to `value`, in a list, null (None), or in a (low, high) range."
     if isinstance(value, tuple):
         lo, hi = value; m = np.ones(len(col), bool)
         if lo is not None: m &= _to_np(pc.fill_null(pc.greater_equal(col, lo), False))
@@ -96,16 +100,20 @@ def _mask_eq(col, value) -> np.ndarray:
     if value is None: return _to_np(col.is_null())
     return _to_np(pc.fill_null(pc.equal(col, pa.scalar(value, col.type) if not isinstance(value, bool) else value), False))
 
+# %% ../nbs/10_data_explorer.ipynb #5fd0a873
 @patch
 def _flag(self: DataExplorerState, name: str) -> np.ndarray:
+    "Mask of the rows that carry profile flag `name`."
     a = self.profile.arrays
     if name == "near_cluster": return a["near_cluster"] >= 0
     if name == "pii": return np.any([v for k, v in a.items() if k.startswith("pii_")], 0)
     if name == "outlier": return a["short"] | a["long"] | a["repeated"] | a["nonprintable"]
     return a[name]
 
+# %% ../nbs/10_data_explorer.ipynb #6b89388e
 @patch
 def _compute_match(self: DataExplorerState) -> np.ndarray:
+    "Positions of the rows that pass every filter and the search (semantic search: in score order)."
     m = np.ones(len(self), bool)
     for c, v in self.filters.items():
         if c in FLAGS: m &= self._flag(c) == bool(v)
@@ -122,12 +130,26 @@ def _compute_match(self: DataExplorerState) -> np.ndarray:
         return rows[m[rows]]
     return np.flatnonzero(m)
 
+# %% ../nbs/10_data_explorer.ipynb #dc65a0f3
+@patch(as_prop=True)
+def matching(self: DataExplorerState) -> np.ndarray:
+    "Positions of the rows that pass every filter and search, in order (semantic search: by similarity)."
+    if self._match is None: self._match = self._compute_match()
+    return self._match
+
+# %% ../nbs/10_data_explorer.ipynb #13b83046
+@patch(as_prop=True)
+def n_pages(self: DataExplorerState) -> int:
+    "Number of pages of matching rows (at least 1)."
+    return max(1, -(-len(self.matching) // self.page_size))
+
 # %% ../nbs/10_data_explorer.ipynb #d61883a5
 @patch
 def goto(self: DataExplorerState, page: int):
     "Show page `page` (0-based), clamped to the pages there are."
     self.page = int(min(max(0, page), self.n_pages - 1)); return self
 
+# %% ../nbs/10_data_explorer.ipynb #3e2a0d25
 @patch
 def page_rows(self: DataExplorerState):
     "The rows of the current page as a DataFrame indexed by position (with a `score` column after semantic search)."
@@ -137,7 +159,11 @@ def page_rows(self: DataExplorerState):
         rows, scores = self.semantic; df.insert(0, "score", pd_scores(rows, scores, idx))
     return df
 
-def pd_scores(rows, scores, idx):
+# %% ../nbs/10_data_explorer.ipynb #1268e1d6
+def pd_scores(rows, # positions the semantic search returned
+              scores, # their similarity scores
+              idx # positions to look up
+             ):
     "Similarity score of each row of `idx`, looked up in (`rows`, `scores`)."
     pos = {r: s for r, s in zip(rows.tolist(), scores.tolist())}
     return [round(pos[i], 4) for i in idx.tolist()]
@@ -150,6 +176,7 @@ def page_html(self: DataExplorerState, limit: int = 300):
     rows = [[i, "✓" if i in self.selected else ""] + list(r) for i, r in zip(df.index.tolist(), df.itertuples(index=False))]
     return table_html(rows, columns=["row", "✓"] + list(df.columns), limit=limit)
 
+# %% ../nbs/10_data_explorer.ipynb #aa9bc1b8
 @patch
 def status(self: DataExplorerState) -> str:
     "One line: matching rows, page, selection."
@@ -157,7 +184,12 @@ def status(self: DataExplorerState) -> str:
 
 # %% ../nbs/10_data_explorer.ipynb #0dbc199d
 @patch
-def select(self: DataExplorerState, rows=None, page: bool = False, matching: bool = False, add: bool = True):
+def select(self: DataExplorerState,
+           rows=None, # positions to select
+           page: bool = False, # select the current page too
+           matching: bool = False, # select every matching row too
+           add: bool = True # add to the selection (False: replace it)
+          ):
     "Select `rows` (positions), the current `page`, or every `matching` row; `add=False` replaces the selection."
     new = set(np.asarray(rows, np.int64).tolist()) if rows is not None else set()
     if page: new |= set(self.matching[self.page * self.page_size:(self.page + 1) * self.page_size].tolist())
@@ -167,11 +199,13 @@ def select(self: DataExplorerState, rows=None, page: bool = False, matching: boo
     self.selected = (self.selected | new) if add else new
     return self
 
+# %% ../nbs/10_data_explorer.ipynb #edc0e0ac
 @patch
 def unselect(self: DataExplorerState, rows=None):
     "Drop `rows` from the selection, or clear it when `rows` is None."
     self.selected = set() if rows is None else self.selected - set(np.asarray(rows).tolist()); return self
 
+# %% ../nbs/10_data_explorer.ipynb #9ef4239f
 @patch(as_prop=True)
 def selection(self: DataExplorerState):
     "The selected rows as a DataFrame indexed by position."
@@ -204,6 +238,7 @@ def vector_index(self: DataExplorerState):
         self._index = VectorIndex(self._texts.take(pa.array(rows)).to_pylist(), rows=rows)
     return self._index
 
+# %% ../nbs/10_data_explorer.ipynb #fb318194
 @patch
 def semantic_search(self: DataExplorerState, query: str, k: int = 50):
     "Show the `k` rows most similar in meaning to `query`, most similar first (filters still apply)."
@@ -219,12 +254,14 @@ def histogram(self: DataExplorerState, kind: str = "chars"):
     "Plotly figure of a pre-binned length histogram (`chars`, `words`, `tokens`) or of the `labels`."
     return self.profile.figure(kind)
 
+# %% ../nbs/10_data_explorer.ipynb #3434bf5c
 @patch
 def clusters(self: DataExplorerState, kind: str = "exact") -> list:
     "Duplicate clusters (lists of positions, largest first) of `kind` 'exact' or 'near'."
     check(kind in ("exact", "near"), f"kind={kind!r}; use 'exact' or 'near'")
     return self.profile.exact_clusters if kind == "exact" else self.profile.near_clusters
 
+# %% ../nbs/10_data_explorer.ipynb #ff6b5b17
 @patch
 def cluster_rows(self: DataExplorerState, kind: str = "exact", i: int = 0):
     "The rows of cluster `i` of `kind` as a DataFrame."
@@ -232,6 +269,7 @@ def cluster_rows(self: DataExplorerState, kind: str = "exact", i: int = 0):
     check(0 <= i < len(cl), f"there are {len(cl)} {kind} clusters; pick i from 0 to {len(cl) - 1}" if cl else f"there are no {kind} duplicate clusters")
     return self.data.rows(cl[i])
 
+# %% ../nbs/10_data_explorer.ipynb #9c0493b1
 @patch
 def pii_findings(self: DataExplorerState):
     "PII found, one row per kind with the row count and masked examples."
@@ -246,6 +284,28 @@ def pca2(X: np.ndarray) -> np.ndarray:
     _, _, vt = np.linalg.svd(Xc[np.random.default_rng(0).choice(len(Xc), min(len(Xc), 5000), replace=False)], full_matrices=False)
     return Xc @ vt[:2].T
 
+# %% ../nbs/10_data_explorer.ipynb #ac5a3dbf
+def pd_factorize(s):
+    "Integer codes and uniques of `s` (pandas' `factorize`)."
+    import pandas as pd
+    return pd.factorize(s)
+
+# %% ../nbs/10_data_explorer.ipynb #91828251
+@patch
+def map_figure(self: DataExplorerState, color: str = None):
+    "The Scattergl figure of the last `embedding_map`, coloured by column `color`; hover text is escaped."
+    go = lazy("plotly.graph_objects")
+    m = self._map
+    check(m is not None, "no map yet; call embedding_map() first")
+    marker = dict(size=5, opacity=0.7)
+    if color is not None:
+        codes, uniq = pd_factorize(self.data.rows(m.row.values)[color])
+        marker.update(color=codes, colorscale="Viridis")
+    return go.Figure(go.Scattergl(x=m.x, y=m.y, mode="markers", marker=marker, customdata=m.row,
+                                  text=[esc(t) for t in m.text], hovertemplate="#%{customdata}: %{text}<extra></extra>"),
+                     layout=dict(height=450, dragmode="lasso", margin=dict(t=30, b=30), title="embedding map (PCA of MiniLM)"))
+
+# %% ../nbs/10_data_explorer.ipynb #53d4bd49
 @patch
 def embedding_map(self: DataExplorerState, sample: int = 5000, color: str = None):
     "DataFrame (row, x, y, text) of a sample of ≤ 50k rows projected to 2-D, kept as `map_frame`; returns a Scattergl figure."
@@ -264,30 +324,26 @@ def embedding_map(self: DataExplorerState, sample: int = 5000, color: str = None
     self._map = pd.DataFrame(dict(row=rows, x=xy[:, 0], y=xy[:, 1], text=[(t or "")[:120] for t in txt]))
     return self.map_figure(color)
 
-@patch
-def map_figure(self: DataExplorerState, color: str = None):
-    "The Scattergl figure of the last `embedding_map`, coloured by column `color`; hover text is escaped."
-    go = lazy("plotly.graph_objects")
-    m = self._map
-    check(m is not None, "no map yet; call embedding_map() first")
-    marker = dict(size=5, opacity=0.7)
-    if color is not None:
-        codes, uniq = pd_factorize(self.data.rows(m.row.values)[color])
-        marker.update(color=codes, colorscale="Viridis")
-    return go.Figure(go.Scattergl(x=m.x, y=m.y, mode="markers", marker=marker, customdata=m.row,
-                                  text=[esc(t) for t in m.text], hovertemplate="#%{customdata}: %{text}<extra></extra>"),
-                     layout=dict(height=450, dragmode="lasso", margin=dict(t=30, b=30), title="embedding map (PCA of MiniLM)"))
-
-def pd_factorize(s):
-    import pandas as pd
-    return pd.factorize(s)
-
 # %% ../nbs/10_data_explorer.ipynb #0e0504fc
 @patch
 def _repr_markdown_(self: DataExplorerState) -> str:
     f = ", ".join(f"{md_esc(k)} = {md_esc(v)}" for k, v in self.filters.items()) or "none"
     s = f"; search `{md_esc(self.query)}`" if self.query else ("; semantic search" if self.semantic is not None else "")
     return f"**DataExplorerState** — {md_esc(self.data.source)}: {self.status()}; filters: {f}{s}"
+
+# %% ../nbs/10_data_explorer.ipynb #771057ee
+def _parse_value(s: str, column: str, ex: DataExplorerState):
+    "A filter value typed as text: 'low..high' range, 'a,b,c' list, true/false for flags, else the value in the column's type."
+    s = s.strip()
+    if column in FLAGS: return s.lower() not in ("false", "0", "no", "n")
+    t = ex.data.table.schema.field(column).type if column in ex.data.columns else pa.int64()
+    conv = (lambda v: int(v)) if pa.types.is_integer(t) else (lambda v: float(v)) if pa.types.is_floating(t) else (lambda v: v)
+    try:
+        if ".." in s:
+            lo, hi = s.split("..", 1); return (conv(lo) if lo.strip() else None, conv(hi) if hi.strip() else None)
+        if "," in s: return [conv(v.strip()) for v in s.split(",")]
+        return conv(s)
+    except ValueError: raise InputError(f"{s!r} is not a {t} value for column {column!r}") from None
 
 # %% ../nbs/10_data_explorer.ipynb #0ea795c3
 class DataExplorer:
@@ -318,11 +374,6 @@ class DataExplorer:
         self.widget = self.tabs
         self._wire(); self.redraw()
 
-    def __getattr__(self, name):
-        "Everything the state can do, the widget can do: `DataExplorer(df).select(...)` acts on its state."
-        if name in ("ex", "state"): raise AttributeError(name)
-        return getattr(self.state, name)
-
     def _ipython_display_(self):
         from IPython.display import display
         display(self.widget)
@@ -330,6 +381,7 @@ class DataExplorer:
 # %% ../nbs/10_data_explorer.ipynb #5e425bb3
 @patch
 def _wire(self: DataExplorer):
+    "Connect each button to one state method, run through `_do`."
     on = lambda b, f: b.on_click(lambda _: self._do(f))
     on(self.search_btn, lambda: self.ex.search(self.q.value or None, regex=self.regex.value))
     on(self.sem_btn, lambda: self.ex.semantic_search(self.sem.value))
@@ -341,14 +393,7 @@ def _wire(self: DataExplorer):
     on(self.export_btn, lambda: setattr(self, "_msg", f"wrote {self.ex.export(self.path.value)}"))
     self.tabs.observe(lambda ch: self._do(lambda: self._open_tab(ch["new"])), names="selected_index")
 
-@patch
-def _do(self: DataExplorer, f):
-    "Run `f`, then redraw; an error goes to the status line instead of a traceback."
-    self._msg = None
-    try: f(); err = None
-    except (InputError, ValueError) as e: err = str(e)
-    self.redraw(err)
-
+# %% ../nbs/10_data_explorer.ipynb #5c61f5ed
 @patch
 def redraw(self: DataExplorer, err: str = None):
     "Redraw the table page and the status line."
@@ -357,19 +402,21 @@ def redraw(self: DataExplorer, err: str = None):
     color = "#b00" if err else "#555"
     self.status.value = f"<span style='color:{color}'>{esc(self.ex.status())}{' · ' + esc(msg) if msg else ''}</span>"
 
-# %% ../nbs/10_data_explorer.ipynb #771057ee
-def _parse_value(s: str, column: str, ex: DataExplorerState):
-    "A filter value typed as text: 'low..high' range, 'a,b,c' list, true/false for flags, else the value in the column's type."
-    s = s.strip()
-    if column in FLAGS: return s.lower() not in ("false", "0", "no", "n")
-    t = ex.data.table.schema.field(column).type if column in ex.data.columns else pa.int64()
-    conv = (lambda v: int(v)) if pa.types.is_integer(t) else (lambda v: float(v)) if pa.types.is_floating(t) else (lambda v: v)
-    try:
-        if ".." in s:
-            lo, hi = s.split("..", 1); return (conv(lo) if lo.strip() else None, conv(hi) if hi.strip() else None)
-        if "," in s: return [conv(v.strip()) for v in s.split(",")]
-        return conv(s)
-    except ValueError: raise InputError(f"{s!r} is not a {t} value for column {column!r}") from None
+# %% ../nbs/10_data_explorer.ipynb #fa4b005c
+@patch
+def _do(self: DataExplorer, f):
+    "Run `f`, then redraw; an error goes to the status line instead of a traceback."
+    self._msg = None
+    try: f(); err = None
+    except (InputError, ValueError) as e: err = str(e)
+    self.redraw(err)
+
+# %% ../nbs/10_data_explorer.ipynb #71d8788f
+@patch
+def __getattr__(self: DataExplorer, name):
+    "Everything the state can do, the widget can do: `DataExplorer(df).select(...)` acts on its state."
+    if name in ("ex", "state"): raise AttributeError(name)
+    return getattr(self.state, name)
 
 # %% ../nbs/10_data_explorer.ipynb #fe9879db
 @patch
@@ -406,6 +453,7 @@ def _open_tab(self: DataExplorer, i: int):
 # %% ../nbs/10_data_explorer.ipynb #44390499
 @patch
 def _draw_map(self: DataExplorer):
+    "Draw the embedding map as a FigureWidget whose lasso selection selects rows."
     go = lazy("plotly.graph_objects")
     self.map_fig = go.FigureWidget(self.ex.embedding_map(sample=self.map_n.value))
     self.map_fig.data[0].on_selection(lambda trace, points, selector: self._do(lambda: self.ex.select([trace.customdata[i] for i in points.point_inds])))

@@ -12,6 +12,7 @@ __all__ = ['make_readme', 'build_site']
 
 # %% ../nbs/99_docs.ipynb #a79b1376
 def _cell_md(c) -> str:
+    "Markdown of notebook cell `c`: markdown as is, a visible code cell as a Python block, else nothing."
     src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
     if c["cell_type"] == "markdown": return src
     if c["cell_type"] != "code": return ""
@@ -21,6 +22,7 @@ def _cell_md(c) -> str:
     body = "\n".join(l for l in lines if not l.startswith("#|")).strip()
     return f"```python\n{body}\n```" if body else ""
 
+# %% ../nbs/99_docs.ipynb #3771f26e
 def make_readme(nb="nbs/index.ipynb", dest="README.md") -> str:
     "Write `dest` from notebook `nb`; returns the markdown."
     cells = json.loads(Path(nb).read_text())["cells"]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import weakref
 from typing import Optional
+from fastcore.basics import patch
 from .core import check, lazy
 
 # %% auto #0
@@ -13,12 +14,14 @@ __all__ = ['PREFILL_TOKENS', 'MIN_SHARED', 'why_not_fast', 'Linear', 'KVCache', 
            'shared_prefix', 'run']
 
 # %% ../nbs/02b_engine.ipynb #da51c78d
-_ARCHS = ("LlamaForCausalLM",)
-_ROPE = ("default", "linear", "llama3")   # position-only RoPE variants: cos/sin depend on the position alone
-
 def _projections(layer):
+    "The seven projections of decoder `layer`: q, k, v, o, gate, up, down."
     a, m = layer.self_attn, layer.mlp
     return [a.q_proj, a.k_proj, a.v_proj, a.o_proj, m.gate_proj, m.up_proj, m.down_proj]
+
+# %% ../nbs/02b_engine.ipynb #8f6111ab
+_ARCHS = ("LlamaForCausalLM",)
+_ROPE = ("default", "linear", "llama3")   # position-only RoPE variants: cos/sin depend on the position alone
 
 def why_not_fast(model) -> Optional[str]:
     "Why `model` cannot run on the fast decoder, or None when it can."
@@ -50,6 +53,7 @@ def _pack(w):
     tol = 2e-2 if w.dtype == torch.bfloat16 else 1e-4
     return p if got.shape == want.shape and float((got - want).abs().max()) <= tol * (1 + float(want.abs().max())) else None
 
+# %% ../nbs/02b_engine.ipynb #cf0aca86
 class Linear:
     "`x @ w.T` for an inference-only copy of a weight, prepacked for oneDNN where that works."
     def __init__(self, w):
@@ -65,7 +69,15 @@ class Linear:
 # %% ../nbs/02b_engine.ipynb #3e32521e
 class KVCache:
     "Preallocated keys and values: per layer a (rows, kv_heads, length, head_dim) tensor each."
-    def __init__(self, n_layers, rows, kv_heads, length, head_dim, dtype, device):
+    def __init__(self,
+                 n_layers, # decoder layers
+                 rows, # sequences in the batch
+                 kv_heads, # key/value heads
+                 length, # most tokens per sequence
+                 head_dim, # size of one head
+                 dtype, # torch dtype of the cache
+                 device # torch device of the cache
+                ):
         torch = lazy("torch")
         shape = (rows, kv_heads, length, head_dim)
         self.k = [torch.zeros(shape, dtype=dtype, device=device) for _ in range(n_layers)]
@@ -112,13 +124,17 @@ class Decoder:
     @property
     def packed(self) -> bool: return self.head.packed is not None
 
-    def cache(self, rows: int, length: int) -> KVCache:
-        "An empty cache for `rows` sequences of up to `length` tokens."
-        return KVCache(len(self.layers), rows, self.kv_heads, length, self.head_dim, self.dtype, self.device)
+# %% ../nbs/02b_engine.ipynb #4cba0818
+@patch
+def cache(self: Decoder, rows: int, length: int) -> KVCache:
+    "An empty cache for `rows` sequences of up to `length` tokens."
+    return KVCache(len(self.layers), rows, self.kv_heads, length, self.head_dim, self.dtype, self.device)
 
-    def __repr__(self):
-        return (f"Decoder({len(self.layers)} layers, {self.n_heads}/{self.kv_heads} heads, {str(self.dtype).replace('torch.', '')} "
-                f"on {self.device}, {'oneDNN-prepacked' if self.packed else 'plain'} linears)")
+# %% ../nbs/02b_engine.ipynb #17b54a8d
+@patch
+def __repr__(self: Decoder):
+    return (f"Decoder({len(self.layers)} layers, {self.n_heads}/{self.kv_heads} heads, {str(self.dtype).replace('torch.', '')} "
+            f"on {self.device}, {'oneDNN-prepacked' if self.packed else 'plain'} linears)")
 
 # %% ../nbs/02b_engine.ipynb #e5c8e8be
 def _rms(dec, h, w):
@@ -127,12 +143,21 @@ def _rms(dec, h, w):
     x = h.float()
     return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + dec.eps)).to(dec.dtype)
 
+# %% ../nbs/02b_engine.ipynb #2a823bf7
 def _rope(x, cos, sin):
+    "Rotary embedding of `x` with the `cos` and `sin` of its positions."
     torch = lazy("torch")
     half = x.shape[-1] // 2
     return x * cos + torch.cat((-x[..., half:], x[..., :half]), -1) * sin
 
-def forward(dec: Decoder, ids, pos, start: int, mask, cache: KVCache):
+# %% ../nbs/02b_engine.ipynb #96c7e28a
+def forward(dec: Decoder, # the `Decoder`
+            ids, # token ids (rows, n)
+            pos, # RoPE position of each token (rows, n)
+            start: int, # cache slot of the first token
+            mask, # attention mask over the cache slots up to `start + n`
+            cache: KVCache # the `KVCache` to write to
+           ):
     "Logits of the last position of each row for token `ids` (rows, n) at positions `pos`, written to `cache` at `start`."
     torch = lazy("torch"); F = torch.nn.functional
     B, S = ids.shape
@@ -151,7 +176,11 @@ def forward(dec: Decoder, ids, pos, start: int, mask, cache: KVCache):
     return dec.head(_rms(dec, h[:, -1], dec.norm))
 
 # %% ../nbs/02b_engine.ipynb #ee99a22b
-def sample(logits, temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0):
+def sample(logits, # (rows, vocab) logits of the next token
+           temperature: float = 0.0, # 0 is greedy
+           top_k: int = 0, # keep the `top_k` most likely tokens (0: all)
+           top_p: float = 1.0 # keep the smallest set of tokens with this much probability
+          ):
     "Next token per row of `logits` (rows, vocab)."
     torch = lazy("torch")
     if temperature == 0: return logits.argmax(-1)
@@ -166,10 +195,12 @@ def sample(logits, temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0)
     return torch.multinomial(x.softmax(-1), 1)[:, 0]
 
 # %% ../nbs/02b_engine.ipynb #54c1ef4b
-_DECODERS = weakref.WeakKeyDictionary()
-
 def _signature(model) -> tuple:
+    "(data pointer, version) of each parameter of `model`; it changes when a weight is replaced or edited in place."
     return tuple((p.data_ptr(), p._version) for p in model.parameters())
+
+# %% ../nbs/02b_engine.ipynb #73a1b70d
+_DECODERS = weakref.WeakKeyDictionary()
 
 def decoder_for(model) -> Decoder:
     "The `Decoder` of `model`, built on first use and rebuilt after its weights change."
@@ -180,9 +211,6 @@ def decoder_for(model) -> Decoder:
     return hit[1]
 
 # %% ../nbs/02b_engine.ipynb #1f8c0f41
-PREFILL_TOKENS = 8192   # tokens per prefill chunk
-MIN_SHARED = 4          # shortest shared beginning worth computing once
-
 def shared_prefix(batch_ids: list) -> int:
     "Length of the beginning that every token-id list in `batch_ids` shares, leaving each at least one token of its own."
     if len(batch_ids) < 2: return 0
@@ -190,6 +218,9 @@ def shared_prefix(batch_ids: list) -> int:
     for j in range(n):
         if any(x[j] != first[j] for x in batch_ids): return j
     return max(n, 0)
+
+# %% ../nbs/02b_engine.ipynb #cfb0cf43
+PREFILL_TOKENS = 8192   # tokens per prefill chunk
 
 def _prefill(dec, ids, valid, cache, shared: int):
     "Run each row's own tokens `ids` (rows, S) at cache slots `shared:`; returns last-position logits and positions."
@@ -207,6 +238,7 @@ def _prefill(dec, ids, valid, cache, shared: int):
         out.append(forward(dec, ids[i:i + step], pos[i:i + step], shared, m[:, None], cache.view(i, i + step)))
     return torch.cat(out), pos[:, -1]
 
+# %% ../nbs/02b_engine.ipynb #51757618
 def _share(dec, prefix: list, cache):
     "Compute the shared beginning once, in row 0, and copy it to every row."
     torch = lazy("torch")
@@ -215,8 +247,18 @@ def _share(dec, prefix: list, cache):
             torch.ones(P, P, dtype=torch.bool, device=dec.device).tril(), cache.view(0, 1))
     for t in cache.k + cache.v: t[1:, :, :P] = t[:1, :, :P]
 
-def run(dec: Decoder, batch_ids: list, max_new_tokens: int, pad_id: int, tracker, temperature: float = 0.0,
-        top_k: int = 0, top_p: float = 1.0) -> None:
+# %% ../nbs/02b_engine.ipynb #147a9ccf
+MIN_SHARED = 4          # shortest shared beginning worth computing once
+
+def run(dec: Decoder, # the `Decoder`
+        batch_ids: list, # one list of prompt token ids per row
+        max_new_tokens: int, # most tokens to generate per row
+        pad_id: int, # token id that pads shorter rows
+        tracker, # gets `add(tokens)` each step; `finished()` says which rows are done
+        temperature: float = 0.0, # 0 is greedy
+        top_k: int = 0, # keep the `top_k` most likely tokens (0: all)
+        top_p: float = 1.0 # keep the smallest set of tokens with this much probability
+       ) -> None:
     "Decode up to `max_new_tokens` for each token-id list in `batch_ids`, reporting to `tracker` each step."
     torch = lazy("torch")
     check(isinstance(batch_ids, (list, tuple)) and batch_ids and all(len(x) for x in batch_ids),

@@ -30,8 +30,12 @@ _ALIASES = dict(text=["text", "content", "document", "body", "sentence", "passag
 _NEEDS = dict(text=["text"], instruction=["prompt", "response"], chat=["messages"], preference=["chosen", "rejected"])
 _OPTIONAL = dict(text=[], instruction=["context"], chat=[], preference=["prompt"])
 
-def _is_str(t) -> bool: return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)
+# %% ../nbs/05_loading.ipynb #b3af3469
+def _is_str(t) -> bool:
+    "True when arrow type `t` holds strings (or only nulls)."
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)
 
+# %% ../nbs/05_loading.ipynb #86d25618
 def _is_messages(t) -> bool:
     "True when arrow type `t` is a list of structs with `role` and `content`."
     if not (pa.types.is_list(t) or pa.types.is_large_list(t)): return False
@@ -46,11 +50,14 @@ def _find(schema, aliases, ok):
         if a in by_lower and ok(schema.field(by_lower[a]).type): return by_lower[a]
     return None
 
+# %% ../nbs/05_loading.ipynb #9ffec5be
 def _field_ok(f):
+    "The type check a column for field `f` must pass."
     if f == "messages": return _is_messages
     if f in ("chosen", "rejected"): return lambda t: _is_str(t) or _is_messages(t)
     return _is_str
 
+# %% ../nbs/05_loading.ipynb #266fb0ea
 def _guess_text(table) -> str | None:
     "The string column with the longest mean length in the first 1000 rows."
     best, best_len = None, -1.0
@@ -61,7 +68,11 @@ def _guess_text(table) -> str | None:
     return best
 
 # %% ../nbs/05_loading.ipynb #491b92b1
-def detect_shape(table, shape: str = None, text: str = None, fields: dict = None) -> tuple:
+def detect_shape(table, # an arrow table
+                 shape: str = None, # one of `SHAPES`, or None to detect it
+                 text: str = None, # the text column (makes the shape `text`)
+                 fields: dict = None # {field: column} to use instead of the detected ones
+                ) -> tuple:
     "(shape, fields) of arrow `table`: detected, or checked when `shape`, `text` or `fields` are given."
     cols = ", ".join(table.schema.names)
     check(shape is None or shape in SHAPES, f"shape {shape!r} is not known; use one of {', '.join(SHAPES)} (or None to detect)")
@@ -103,16 +114,21 @@ class Data:
     @property
     def text_column(self): return self.fields.get("text")
     def __repr__(self): return f"Data({self.source!r}, {len(self):,} rows, shape={self.shape!r}, fields={self.fields})"
-    def _repr_markdown_(self):
-        sk = f", {self.skipped:,} bad lines skipped" if self.skipped else ""
-        f = ", ".join(f"{k} = `{md_esc(v)}`" for k, v in self.fields.items())
-        return f"**{md_esc(Path(self.source).name or self.source)}** — {len(self):,} rows, {self.format}, shape **{self.shape}** ({f}){sk}; fingerprint `{self.fingerprint[:16]}`"
+
+# %% ../nbs/05_loading.ipynb #1f99ef47
+@patch
+def _repr_markdown_(self: Data):
+    sk = f", {self.skipped:,} bad lines skipped" if self.skipped else ""
+    f = ", ".join(f"{k} = `{md_esc(v)}`" for k, v in self.fields.items())
+    return f"**{md_esc(Path(self.source).name or self.source)}** — {len(self):,} rows, {self.format}, shape **{self.shape}** ({f}){sk}; fingerprint `{self.fingerprint[:16]}`"
 
 # %% ../nbs/05_loading.ipynb #0597c99a
 def _col(table, name) -> pa.Array:
+    "Column `name` of `table` as one arrow array."
     c = table.column(name)
     return c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
 
+# %% ../nbs/05_loading.ipynb #b37ef575
 def _join_messages(arr) -> pa.Array:
     "One string per row: the `content` of each message in list array `arr` joined by newlines."
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
@@ -121,10 +137,13 @@ def _join_messages(arr) -> pa.Array:
     lists = type(arr).from_arrays(arr.offsets, contents, mask=arr.is_null())
     return pc.binary_join(lists, pa.scalar("\n", contents.type))
 
+# %% ../nbs/05_loading.ipynb #5af2fdad
 def _join(parts, sep="\n\n") -> pa.Array:
+    "Arrow string arrays `parts` joined row by row with `sep`, nulls as empty strings."
     parts = [pc.fill_null(p.cast(pa.large_string()), "") for p in parts]
     return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, pa.scalar(sep, pa.large_string()))
 
+# %% ../nbs/05_loading.ipynb #dafec094
 def _with_context(prompt, context) -> pa.Array:
     "`prompt` followed by a blank line and `context` where the context is not empty."
     prompt, context = [pc.fill_null(a.cast(pa.large_string()), "") for a in (prompt, context)]
@@ -161,6 +180,7 @@ def rows(self: Data, indices) -> "pd.DataFrame":
     df.index = idx
     return df
 
+# %% ../nbs/05_loading.ipynb #921bb807
 @patch
 def to_pandas(self: Data) -> "pd.DataFrame":
     "The whole table as a pandas DataFrame (reads everything into memory)."
@@ -210,6 +230,7 @@ def _ragged_line(p: Path, delim: str, encoding: str):
             if row and len(row) != len(header): return r.line_num, len(row), len(header)
     return None
 
+# %% ../nbs/05_loading.ipynb #be559f6f
 def _check_header(p: Path, delim: str, encoding: str):
     "Refuse a CSV header that names a column twice (or leaves a name empty), naming the columns."
     with open(p, newline="", encoding=encoding) as f: header = next(csv.reader(f, delimiter=delim), [])
@@ -217,7 +238,9 @@ def _check_header(p: Path, delim: str, encoding: str):
     check(not dup, f"file {p.name!r} names a column twice in its header: " + "; ".join(f"{h!r} in columns {', '.join(map(str, i))}" for h, i in dup.items())
                    + "; give every column its own name")
 
+# %% ../nbs/05_loading.ipynb #293ff328
 def _read_csv(p: Path, delim: str, encoding: str, on_bad_lines: str):
+    "(table, lines skipped) of CSV or TSV file `p`; a ragged line is named by its number."
     from pyarrow import csv as pacsv
     _check_header(p, delim, encoding)
     skipped = [0]
@@ -251,7 +274,9 @@ def _records_table(recs: list, lines: list, name: str):
                 raise InputError(f"column {c!r} of {name!r} mixes value types ({kinds}); make every value of the column one type") from None
         raise
 
+# %% ../nbs/05_loading.ipynb #be834236
 def _read_jsonl_py(p: Path, encoding: str, on_bad_lines: str):
+    "(table, lines skipped) of JSON Lines file `p` parsed line by line; a bad line is named by its number."
     recs, lines, skipped = [], [], 0
     with open(p, encoding=encoding) as f:
         for i, line in enumerate(f, 1):
@@ -267,7 +292,9 @@ def _read_jsonl_py(p: Path, encoding: str, on_bad_lines: str):
     check(recs, f"file {p.name!r} has no valid JSON lines" + (f" ({skipped} bad lines skipped)" if skipped else ""))
     return _records_table(recs, lines, p.name), skipped
 
+# %% ../nbs/05_loading.ipynb #599fb2c2
 def _read_jsonl(p: Path, encoding: str, on_bad_lines: str):
+    "(table, lines skipped) of JSON Lines file `p`: pyarrow's fast reader, else line by line."
     if encoding.replace("-", "").lower() in ("utf8", "utf_8"):
         from pyarrow import json as pajson
         try: return pajson.read_json(p, read_options=pajson.ReadOptions(block_size=1 << 24)), 0
@@ -300,6 +327,7 @@ def _fingerprint_table(t) -> str:
     with pa.ipc.new_stream(sink, t.schema) as w: w.write_table(t.combine_chunks())
     return hashlib.sha256(sink.getvalue()).hexdigest()
 
+# %% ../nbs/05_loading.ipynb #2924e71a
 def _hf_table(ds):
     "The arrow table behind a `datasets.Dataset`, memory-mapped when the dataset is."
     check(hasattr(ds, "data") and hasattr(ds, "_fingerprint"),
@@ -322,24 +350,6 @@ def _check_strings(table, shape, fields):
         strs = [n for n in table.schema.names if _is_str(table.schema.field(n).type)]
         raise InputError(f"column {c!r} holds {t} values, not strings{ex}; pick a text column ({', '.join(strs) or 'none is a string'}) "
                          f"or convert it first, e.g. df[{c!r}] = df[{c!r}].astype(str)")
-
-# %% ../nbs/05_loading.ipynb #ba0e5057
-def load_data(source, text: str = None, shape: str = None, fields: dict = None, format: str = None,
-              encoding: str = "utf-8", on_bad_lines: str = "error", register: bool = False) -> Data:
-    "Load `source` (path, DataFrame, datasets.Dataset, list) as `Data`, detecting its shape; `on_bad_lines='skip'` drops bad lines."
-    if isinstance(source, Data):
-        if text is None and shape is None and fields is None: return source
-        sh, fl = detect_shape(source.table, shape, text, fields)
-        _check_strings(source.table, sh, fl)
-        return Data(source.table, sh, fl, source.source, source.format, source.fingerprint, source.skipped)
-    check(on_bad_lines in ("error", "skip"), f"on_bad_lines={on_bad_lines!r} is not known; use 'error' or 'skip'")
-    table, fmt, src, fp, skipped = _read_source(source, format, encoding, on_bad_lines)
-    check(table.num_rows > 0, f"{src!r} has a header but no rows; there is nothing to profile")
-    sh, fl = detect_shape(table, shape, text, fields)
-    _check_strings(table, sh, fl)
-    d = Data(table, sh, fl, src, fmt, fp, skipped)
-    if register: d.register()
-    return d
 
 # %% ../nbs/05_loading.ipynb #a0e23bcd
 def _read_source(source, format, encoding, on_bad_lines):
@@ -384,6 +394,31 @@ def _read_source(source, format, encoding, on_bad_lines):
               "jsonl": lambda: _read_jsonl(p, encoding, on_bad_lines), "json": lambda: _read_json(p, encoding, on_bad_lines)}[fmt]
     t, skipped = reader()
     return t, fmt, str(p), sha256_file(p), skipped
+
+# %% ../nbs/05_loading.ipynb #ba0e5057
+def load_data(source, # a path, DataFrame, `datasets.Dataset`, saved dataset folder, or list of strings or dicts
+              text: str = None, # the text column (found when None)
+              shape: str = None, # one of `SHAPES`, or None to detect it
+              fields: dict = None, # {field: column} to use instead of the detected ones
+              format: str = None, # file format, when the suffix does not tell
+              encoding: str = "utf-8", # text encoding of the file
+              on_bad_lines: str = "error", # 'error' or 'skip' for a bad csv or JSON line
+              register: bool = False # record the dataset in the store's `datasets` table
+             ) -> Data:
+    "Load `source` (path, DataFrame, datasets.Dataset, list) as `Data`, detecting its shape; `on_bad_lines='skip'` drops bad lines."
+    if isinstance(source, Data):
+        if text is None and shape is None and fields is None: return source
+        sh, fl = detect_shape(source.table, shape, text, fields)
+        _check_strings(source.table, sh, fl)
+        return Data(source.table, sh, fl, source.source, source.format, source.fingerprint, source.skipped)
+    check(on_bad_lines in ("error", "skip"), f"on_bad_lines={on_bad_lines!r} is not known; use 'error' or 'skip'")
+    table, fmt, src, fp, skipped = _read_source(source, format, encoding, on_bad_lines)
+    check(table.num_rows > 0, f"{src!r} has a header but no rows; there is nothing to profile")
+    sh, fl = detect_shape(table, shape, text, fields)
+    _check_strings(table, sh, fl)
+    d = Data(table, sh, fl, src, fmt, fp, skipped)
+    if register: d.register()
+    return d
 
 # %% ../nbs/05_loading.ipynb #e03e32cf
 @patch

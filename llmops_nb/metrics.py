@@ -9,7 +9,7 @@ from pathlib import Path
 from .core import InputError, SetupError, check, lazy
 
 # %% auto #0
-__all__ = ['BUILTIN', 'CALL_METRICS', 'module_path', 'load_metric', 'available_metrics', 'score']
+__all__ = ['BUILTIN', 'CALL_METRICS', 'module_path', 'available_metrics', 'load_metric', 'score']
 
 # %% ../nbs/03b_metrics.ipynb #1288a2d0
 BUILTIN = {  # metric name -> (keys it returns, needs references)
@@ -17,8 +17,8 @@ BUILTIN = {  # metric name -> (keys it returns, needs references)
     "exact_match": (["exact_match"], True), "contains": (["contains"], True), "length": (["length"], False),
     "perplexity": (["perplexity"], False)}
 CALL_METRICS = {"latency": ["latency_mean", "latency_p50", "latency_p95", "ttft_mean"], "throughput": ["tok_per_s", "tokens_out_mean"]}
-_LOADED, _LOCK = {}, threading.Lock()
 
+# %% ../nbs/03b_metrics.ipynb #6a8c46bc
 def module_path() -> Path:
     "Path of the shipped `evaluate` module file."
     import importlib.util
@@ -26,7 +26,16 @@ def module_path() -> Path:
 
 # %% ../nbs/03b_metrics.ipynb #e99a71ec
 def _offline() -> bool:
+    "True when `HF_HUB_OFFLINE` or `HF_EVALUATE_OFFLINE` is set."
     return any(os.environ.get(v, "0") not in ("0", "", "false", "False") for v in ("HF_HUB_OFFLINE", "HF_EVALUATE_OFFLINE"))
+
+# %% ../nbs/03b_metrics.ipynb #6cddc0ad
+def available_metrics() -> list:
+    "Names `score` accepts without the Hub."
+    return list(BUILTIN) + list(CALL_METRICS)
+
+# %% ../nbs/03b_metrics.ipynb #b8eb27fa
+_LOADED, _LOCK = {}, threading.Lock()
 
 def load_metric(name: str):
     "The `evaluate` module for metric `name`: a shipped one loaded by path, else (online only) any `evaluate` name."
@@ -42,12 +51,9 @@ def load_metric(name: str):
         _LOADED[name] = m
         return m
 
-def available_metrics() -> list:
-    "Names `score` accepts without the Hub."
-    return list(BUILTIN) + list(CALL_METRICS)
-
 # %% ../nbs/03b_metrics.ipynb #d37be953
 def _check_inputs(predictions, references, names, model, calls):
+    "Raise `InputError` naming the first bad argument of `score` and its fix."
     check(isinstance(predictions, (list, tuple)), f"predictions must be a list of strings, not {type(predictions).__name__}")
     check(len(predictions) > 0, "predictions is empty; pass at least one prediction")
     for i, p in enumerate(predictions): check(isinstance(p, str), f"prediction {i} is {type(p).__name__}, not a string")
@@ -80,8 +86,14 @@ def _call_stats(calls) -> dict:
                 tok_per_s=sum(tps) / len(tps) if tps else 0.0, tokens_out_mean=sum(float(g(c, "tokens_out")) for c in calls) / len(calls))
 
 # %% ../nbs/03b_metrics.ipynb #680a98fb
-def score(predictions, references=None, metrics=("bleu", "rouge", "chrf", "exact_match"), model=None, calls=None,
-          items: bool = False, **kw) -> dict:
+def score(predictions, # the generated texts
+          references=None, # one reference text per prediction
+          metrics=("bleu", "rouge", "chrf", "exact_match"), # metric names (see `available_metrics`), or one name
+          model=None, # a loaded model, for `perplexity`
+          calls=None, # one `Generation` or `calls` row per prediction, for `latency` and `throughput`
+          items: bool = False, # also return per-pair scores under `NAME_items`
+          **kw # {metric name: extra arguments to its `compute`}
+         ) -> dict:
     "Score `predictions` against `references` with each of `metrics`; a flat dict (per-pair lists under `NAME_items` when `items`)."
     names = [metrics] if isinstance(metrics, str) else list(metrics)
     _check_inputs(predictions, references, names, model, calls)

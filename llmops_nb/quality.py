@@ -23,9 +23,10 @@ __all__ = ['PII_PATTERNS', 'exact_groups', 'near_duplicate_clusters', 'luhn_ok',
 
 # %% ../nbs/05b_quality.ipynb #c8e73144
 def _normalized_words(arr):
-    "Lower-cased, whitespace-split words of each string (a list array; an empty string gives no words)."
+    "Lower-cased, whitespace-split words of each string (a list array; an empty string gives one empty word)."
     return pc.utf8_split_whitespace(pc.utf8_trim_whitespace(pc.utf8_lower(pc.fill_null(arr, ""))))
 
+# %% ../nbs/05b_quality.ipynb #91bc00fd
 def exact_groups(arr, words=None) -> np.ndarray:
     "Group id of each string after normalising case and whitespace (-1 for empty texts)."
     words = _normalized_words(arr) if words is None else words
@@ -138,6 +139,7 @@ def _union_find(pairs, n: int) -> np.ndarray:
         if ra != rb: parent[max(ra, rb)] = min(ra, rb)
     return np.array([find(i) for i in range(n)], dtype=np.int64)
 
+# %% ../nbs/05b_quality.ipynb #1e80da56
 def _jaccard_exact(cand, rows, h0, m):
     "Exact Jaccard similarity of the shingle sets of each candidate pair (k × 2)."
     starts = np.r_[0, np.cumsum(np.bincount(rows, minlength=m))]
@@ -149,8 +151,14 @@ def _jaccard_exact(cand, rows, h0, m):
     return np.array([len(S(a) & S(b)) / max(1, len(S(a) | S(b))) for a, b in cand.tolist()])
 
 # %% ../nbs/05b_quality.ipynb #9901f7f1
-def near_duplicate_clusters(words, threshold: float = 0.7, ngram: int = 2, bins: int = 32, r: int = 4, seed: int = 0,
-                            stop: StopToken = None) -> tuple:
+def near_duplicate_clusters(words, # list array of each row's normalised words
+                            threshold: float = 0.7, # least Jaccard similarity of a near-duplicate pair
+                            ngram: int = 2, # words per shingle
+                            bins: int = 32, # MinHash bins per signature
+                            r: int = 4, # bins per LSH band
+                            seed: int = 0, # seed of the random word hashes
+                            stop: StopToken = None # a `StopToken` checked between stages
+                           ) -> tuple:
     "(cluster id per row or -1, clusters as row lists, verified pairs with Jaccard) for list array `words` by MinHash LSH."
     m = len(words)
     rows, h0, h1 = _shingles(words, ngram, seed)
@@ -189,6 +197,7 @@ PII_PATTERNS = {
 }
 _PII_RE = {k: re.compile(v) for k, v in PII_PATTERNS.items()}
 
+# %% ../nbs/05b_quality.ipynb #ff2cc0ff
 def luhn_ok(number: str) -> bool:
     "True when the digits of `number` (13 to 19 of them) pass the Luhn checksum of payment cards."
     d = [int(c) for c in number if c.isdigit()]
@@ -205,6 +214,7 @@ def mask(kind: str, s: str) -> str:
     if kind == "card": return re.sub(r"\d", "*", s[:-4]) + s[-4:]
     return s[:4] + "*" * 8
 
+# %% ../nbs/05b_quality.ipynb #b523055f
 def mask_all(text: str) -> str:
     "`text` with every PII match masked."
     for k in ("secret", "card", "email", "phone"):
@@ -212,7 +222,10 @@ def mask_all(text: str) -> str:
     return text
 
 # %% ../nbs/05b_quality.ipynb #302a56f5
-def find_pii(arr, examples: int = 3, context: int = 40) -> tuple:
+def find_pii(arr, # arrow string array
+             examples: int = 3, # masked examples to keep per kind
+             context: int = 40 # characters of context around an example
+            ) -> tuple:
     "({kind: {'rows', 'matches', 'examples'}}, {kind: bool mask of rows}) for arrow strings `arr`; examples are masked."
     arr = pc.fill_null(arr, "")
     n = len(arr)
@@ -242,6 +255,7 @@ def _data_buffer(arr):
     data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
     return offs, data
 
+# %% ../nbs/05b_quality.ipynb #9fca57eb
 def repeated_runs(arr, min_run: int = 20) -> np.ndarray:
     "True for strings of `arr` holding a run of at least `min_run` identical bytes."
     arr = pc.fill_null(arr, "")
@@ -266,7 +280,11 @@ def repeated_runs(arr, min_run: int = 20) -> np.ndarray:
 # %% ../nbs/05b_quality.ipynb #78d6b81f
 _NONPRINT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x{200b}-\x{200f}\x{feff}\x{fffd}]"
 
-def length_outliers(lengths: np.ndarray, ok: np.ndarray, z: float = 3.5) -> tuple:
+# %% ../nbs/05b_quality.ipynb #a2d5b1fa
+def length_outliers(lengths: np.ndarray, # length of each row
+                    ok: np.ndarray, # rows to judge (False: neither short nor long)
+                    z: float = 3.5 # robust z-score beyond which a length is an outlier
+                   ) -> tuple:
     "(too short, too long) masks over `lengths`, for rows where `ok`, by robust z-score of log length."
     ll = np.log1p(lengths.astype(np.float64))
     if not ok.any(): return np.zeros(len(lengths), bool), np.zeros(len(lengths), bool)

@@ -39,18 +39,27 @@ class PromptVersion:
     def render(self, **values) -> list:
         "Chat messages for `values` (see `PromptTemplate.render`)."
         return self.template._render(values, warn=True)
-    def _repr_markdown_(self):
-        tags = ", ".join(f"`{esc(t)}`" for t in self.tags) or "none"
-        return f"**{esc(self.spec)}** · tags: {tags} · hash `{self.content_hash[:12]}`\n\n" + self.template._repr_markdown_()
 
-_NAME_RE, _TAG_RE = r"[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}", r"[A-Za-z_][A-Za-z0-9_.\-]{0,99}"
+# %% ../nbs/04a_registry.ipynb #cf46a536
+@patch
+def _repr_markdown_(self: PromptVersion):
+    tags = ", ".join(f"`{esc(t)}`" for t in self.tags) or "none"
+    return f"**{esc(self.spec)}** · tags: {tags} · hash `{self.content_hash[:12]}`\n\n" + self.template._repr_markdown_()
+
+# %% ../nbs/04a_registry.ipynb #3427830a
+_NAME_RE = r"[A-Za-z0-9][A-Za-z0-9_.\-/]{0,199}"
 
 def _check_name(name):
+    "`name` when it is a valid prompt name, else an `InputError` saying what is allowed."
     check(isinstance(name, str) and re.fullmatch(_NAME_RE, name) is not None,
           f"prompt name {name!r} is not valid; use letters, digits, '_', '.', '-' or '/' (no '@' or ':'), e.g. 'summarise'")
     return name
 
+# %% ../nbs/04a_registry.ipynb #3b9d91d5
+_TAG_RE = r"[A-Za-z_][A-Za-z0-9_.\-]{0,99}"
+
 def _check_tag(tag):
+    "`tag` when it is a valid tag, else an `InputError` saying what is allowed."
     check(isinstance(tag, str) and re.fullmatch(_TAG_RE, tag) is not None,
           f"tag {tag!r} is not valid; start with a letter and use letters, digits, '_', '.', '-', e.g. 'prod'")
     return tag
@@ -65,9 +74,30 @@ class PromptRegistry:
 
     def __repr__(self): return f"PromptRegistry({self.store!r})"
 
+# %% ../nbs/04a_registry.ipynb #fe07c5cc
+def _set_tag(conn, name, tag, pid):
+    "Point `tag` of `name` at prompt row `pid` (moving it if it points elsewhere)."
+    T = prompt_tags_table
+    conn.execute(T.delete().where(T.c.name == name, T.c.tag == tag))
+    conn.execute(T.insert().values(name=name, tag=tag, prompt_id=pid, updated=time.time()))
+
+# %% ../nbs/04a_registry.ipynb #43df0ff2
+@patch
+def _by_id(self: PromptRegistry, pid: int) -> PromptVersion:
+    "The `PromptVersion` of prompt row `pid`, with its tags."
+    with self.store.read() as conn:
+        r = conn.execute(sa.select(prompts_table).where(prompts_table.c.id == pid)).mappings().first()
+        tags = [t for (t,) in conn.execute(sa.select(prompt_tags_table.c.tag).where(prompt_tags_table.c.prompt_id == pid)
+                                             .order_by(prompt_tags_table.c.tag))]
+    return PromptVersion(r["id"], r["name"], r["version"], PromptTemplate.from_dict(json.loads(r["template"])), r["created"], tags)
+
 # %% ../nbs/04a_registry.ipynb #8e371946
 @patch
-def save(self: PromptRegistry, name: str, template, tags=()) -> PromptVersion:
+def save(self: PromptRegistry,
+         name: str, # the prompt's name, e.g. 'summarise'
+         template, # a `PromptTemplate`, its text, or a `PromptVersion`
+         tags=() # a tag or tags to point at the saved version
+        ) -> PromptVersion:
     "Save `template` (a `PromptTemplate` or text) as the next version of `name` unless its content exists; point `tags` at it."
     _check_name(name)
     if isinstance(template, PromptVersion): template = template.template
@@ -91,20 +121,6 @@ def save(self: PromptRegistry, name: str, template, tags=()) -> PromptVersion:
             if attempt == 2: raise
     return self._by_id(pid)
 
-def _set_tag(conn, name, tag, pid):
-    "Point `tag` of `name` at prompt row `pid` (moving it if it points elsewhere)."
-    T = prompt_tags_table
-    conn.execute(T.delete().where(T.c.name == name, T.c.tag == tag))
-    conn.execute(T.insert().values(name=name, tag=tag, prompt_id=pid, updated=time.time()))
-
-@patch
-def _by_id(self: PromptRegistry, pid: int) -> PromptVersion:
-    with self.store.read() as conn:
-        r = conn.execute(sa.select(prompts_table).where(prompts_table.c.id == pid)).mappings().first()
-        tags = [t for (t,) in conn.execute(sa.select(prompt_tags_table.c.tag).where(prompt_tags_table.c.prompt_id == pid)
-                                             .order_by(prompt_tags_table.c.tag))]
-    return PromptVersion(r["id"], r["name"], r["version"], PromptTemplate.from_dict(json.loads(r["template"])), r["created"], tags)
-
 # %% ../nbs/04a_registry.ipynb #d4e249e7
 @patch
 def names(self: PromptRegistry) -> list:
@@ -112,6 +128,7 @@ def names(self: PromptRegistry) -> list:
     with self.store.read() as conn:
         return [n for (n,) in conn.execute(sa.select(prompts_table.c.name).distinct().order_by(prompts_table.c.name))]
 
+# %% ../nbs/04a_registry.ipynb #288acd52
 @patch
 def _versions(self: PromptRegistry, name: str) -> dict:
     "{version: row id} of prompt `name`; `InputError` listing the saved names when there is none."
@@ -125,6 +142,7 @@ def _versions(self: PromptRegistry, name: str) -> dict:
                          "no prompts are saved yet; save one with PromptRegistry.save(name, template)"))
     return vs
 
+# %% ../nbs/04a_registry.ipynb #f10850fc
 @patch
 def tags(self: PromptRegistry, name: str) -> dict:
     "{tag: version} of prompt `name`."
@@ -134,8 +152,13 @@ def tags(self: PromptRegistry, name: str) -> dict:
         return dict(conn.execute(sa.select(T.c.tag, P.c.version).join(P, P.c.id == T.c.prompt_id)
                                  .where(T.c.name == name).order_by(T.c.tag)).all())
 
+# %% ../nbs/04a_registry.ipynb #45cbe22c
 @patch
-def get(self: PromptRegistry, name: str, version: int = None, tag: str = None) -> PromptVersion:
+def get(self: PromptRegistry,
+        name: str, # the prompt's name
+        version: int = None, # version number (default: the latest)
+        tag: str = None # a tag, instead of a version
+       ) -> PromptVersion:
     "Version `version` of prompt `name`, or the one `tag` points at, or the latest."
     check(version is None or tag is None, f"give a version or a tag, not both (version={version!r}, tag={tag!r})")
     vs = self._versions(name)
@@ -149,6 +172,7 @@ def get(self: PromptRegistry, name: str, version: int = None, tag: str = None) -
           f"prompt {name!r} has no version {version!r}; its versions are: {', '.join(map(str, vs))}")
     return self._by_id(vs[version])
 
+# %% ../nbs/04a_registry.ipynb #256c6e7b
 @patch
 def resolve(self: PromptRegistry, spec: str) -> PromptVersion:
     "The version `spec` names: 'NAME' (latest), 'NAME@3' or 'NAME:prod'."
@@ -160,13 +184,18 @@ def resolve(self: PromptRegistry, spec: str) -> PromptVersion:
 
 # %% ../nbs/04a_registry.ipynb #9d7dd9de
 @patch
-def tag(self: PromptRegistry, name: str, version: int, tag: str) -> PromptVersion:
+def tag(self: PromptRegistry,
+        name: str, # the prompt's name
+        version: int, # version number to point the tag at
+        tag: str # the tag, e.g. 'prod'
+       ) -> PromptVersion:
     "Point `tag` of prompt `name` at `version`, moving it from any other version."
     _check_tag(tag)
     pv = self.get(name, version=version)
     with self.store.write() as conn: _set_tag(conn, name, tag, pv.id)
     return self._by_id(pv.id)
 
+# %% ../nbs/04a_registry.ipynb #a613425c
 @patch
 def untag(self: PromptRegistry, name: str, tag: str):
     "Remove `tag` from prompt `name`."
@@ -188,8 +217,13 @@ def history(self: PromptRegistry, name: str):
             for r in sorted(self.store.rows("prompts", name=name), key=lambda r: r["version"])]
     return pd.DataFrame(rows)
 
+# %% ../nbs/04a_registry.ipynb #75fb57ab
 @patch
-def diff(self: PromptRegistry, name: str, v1: int, v2: int) -> str:
+def diff(self: PromptRegistry,
+         name: str, # the prompt's name
+         v1: int, # the older version
+         v2: int # the newer version
+        ) -> str:
     "Unified diff of versions `v1` and `v2` of prompt `name`."
     a, b = self.get(name, version=v1), self.get(name, version=v2)
     return "".join(difflib.unified_diff(a.template.readable().splitlines(True), b.template.readable().splitlines(True),
@@ -208,6 +242,7 @@ def list(self: PromptRegistry):
                 updated=pd.to_datetime(u, unit="s")) for n, c, v, u in rows]
     return pd.DataFrame(out, columns=["name", "versions", "latest", "tags", "updated"])
 
+# %% ../nbs/04a_registry.ipynb #fe342217
 @patch
 def _repr_markdown_(self: PromptRegistry):
     df = self.list()
@@ -217,8 +252,6 @@ def _repr_markdown_(self: PromptRegistry):
     return "\n".join(lines)
 
 # %% ../nbs/04a_registry.ipynb #aa9678bb
-_GEN_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "seed", "stop", "stream", "stop_token", "batch_size", "system", "truncate")
-
 def _records(rows) -> list:
     "`rows` (a DataFrame or a list of dicts) as a list of dicts with missing values as None."
     if hasattr(rows, "to_dict"):
@@ -228,8 +261,15 @@ def _records(rows) -> list:
     check(len(rows) > 0, "rows is empty; give at least one row of variable values")
     return [dict(r) for r in rows]
 
+# %% ../nbs/04a_registry.ipynb #aad90186
 @patch
-def prompts(self: PromptRegistry, pv: PromptVersion, lm, rows: list, max_new_tokens: int = 128, warn: bool = True) -> list:
+def prompts(self: PromptRegistry,
+            pv: PromptVersion, # the `PromptVersion` to render
+            lm, # a loaded model (`load_model`)
+            rows: list, # a list of dicts of variable values
+            max_new_tokens: int = 128, # tokens the prompt must leave room for
+            warn: bool = True # warn about unknown variables (first row only)
+           ) -> list:
     "Rendered prompts of version `pv` for each dict in `rows`, in the form `lm` takes, checked to fit its context."
     out = []
     for i, r in enumerate(rows):
@@ -239,9 +279,28 @@ def prompts(self: PromptRegistry, pv: PromptVersion, lm, rows: list, max_new_tok
         out.append(p)
     return out
 
+# %% ../nbs/04a_registry.ipynb #fd77c2c2
+def _finish_run(store, run_id, status, summary=None, error=None, conn=None):
+    "Set the status (and summary or error) of `runs` row `run_id`."
+    q = runs_table.update().where(runs_table.c.id == run_id).values(status=status, error=error,
+                                                                    summary=json.dumps(summary) if summary is not None else None)
+    if conn is not None: conn.execute(q); return
+    with store.write() as c: c.execute(q)
+
+# %% ../nbs/04a_registry.ipynb #b06f946c
+_GEN_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "seed", "stop", "stream", "stop_token", "batch_size", "system", "truncate")
+
 @patch
-def run(self: PromptRegistry, name: str, model, version: int = None, tag: str = None, rows=None, values: dict = None,
-        show_progress: bool = None, **kw) -> list:
+def run(self: PromptRegistry,
+        name: str, # the prompt's name
+        model, # a model name or loaded model
+        version: int = None, # version number (default: the latest)
+        tag: str = None, # a tag, instead of a version
+        rows=None, # a DataFrame or list of dicts: one generation per row
+        values: dict = None, # variable values for one generation
+        show_progress: bool = None, # show a progress bar (default: the configured one)
+        **kw # more variable values, and generation settings (`max_new_tokens`, `temperature`, ...)
+       ) -> list:
     "Generate with version `version`/`tag` (default latest) of `name` on `model`, for `values`/keyword variables or each of `rows`."
     from llmops_nb.generate import generate
     from llmops_nb.models import load_model
@@ -263,10 +322,3 @@ def run(self: PromptRegistry, name: str, model, version: int = None, tag: str = 
     if run_id: _finish_run(self.store, run_id, "stopped" if any(g.finish_reason == "cancelled" for g in gens) else "done",
                            summary=dict(n=len(gens), errors=sum(g.error is not None for g in gens)))
     return gens
-
-def _finish_run(store, run_id, status, summary=None, error=None, conn=None):
-    "Set the status (and summary or error) of `runs` row `run_id`."
-    q = runs_table.update().where(runs_table.c.id == run_id).values(status=status, error=error,
-                                                                    summary=json.dumps(summary) if summary is not None else None)
-    if conn is not None: conn.execute(q); return
-    with store.write() as c: c.execute(q)

@@ -42,22 +42,6 @@ def _cell(v, digits: int = 4, limit: int = None) -> Markup:
     if limit is not None and len(s) > limit: s = s[:limit] + "…"
     return Markup(esc(s).replace("\n", Markup("<br>")))
 
-# %% ../nbs/00a_render.ipynb #231b0388
-def table_html(data,
-               columns=None,          # column names to show, in order (default: all)
-               index: str = None,     # header of a first column holding the DataFrame index (default: no index column)
-               max_rows: int = None,  # show at most this many rows
-               digits: int = 4,       # significant digits of floats
-               limit: int = None,     # cut longer cell text to this many characters
-               cls: str = "llmops-table") -> Markup:
-    "An escaped HTML table of `data`: a DataFrame, a list of dicts, or a list of rows (lists) with `columns`."
-    rows, keys, heads, idx = _table_rows(data, columns)
-    if max_rows is not None: rows, idx = rows[:max_rows], idx[:max_rows]
-    th = "".join(f"<th>{esc(h)}</th>" for h in ([index] if index is not None else []) + heads)
-    body = "".join("<tr>" + (f"<td>{_cell(i, digits, limit)}</td>" if index is not None else "")
-                   + "".join(f"<td>{_cell(r.get(k), digits, limit)}</td>" for k in keys) + "</tr>" for i, r in zip(idx, rows))
-    return Markup(f"<table class='{esc(cls)}'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
-
 # %% ../nbs/00a_render.ipynb #6e5b70f7
 def _table_rows(data, columns) -> tuple:
     "(rows as dicts, their keys, column headers, index values) of a DataFrame, a list of dicts, or a list of lists with `columns`."
@@ -70,6 +54,23 @@ def _table_rows(data, columns) -> tuple:
         raise TypeError(f"table_html takes a DataFrame, a list of dicts or rows with columns=, not {type(data).__name__}; convert it with pd.DataFrame(...)")
     cols = list(columns if columns is not None else dict.fromkeys(k for r in data for k in r))
     return list(data), cols, cols, list(range(len(data)))
+
+# %% ../nbs/00a_render.ipynb #231b0388
+def table_html(data, # a DataFrame, a list of dicts, or a list of rows (lists) with `columns`
+               columns=None, # column names to show, in order (default: all)
+               index: str = None, # header of a first column holding the DataFrame index (default: no index column)
+               max_rows: int = None, # show at most this many rows
+               digits: int = 4, # significant digits of floats
+               limit: int = None, # cut longer cell text to this many characters
+               cls: str = "llmops-table" # CSS class of the table
+              ) -> Markup:
+    "An escaped HTML table of `data`: a DataFrame, a list of dicts, or a list of rows (lists) with `columns`."
+    rows, keys, heads, idx = _table_rows(data, columns)
+    if max_rows is not None: rows, idx = rows[:max_rows], idx[:max_rows]
+    th = "".join(f"<th>{esc(h)}</th>" for h in ([index] if index is not None else []) + heads)
+    body = "".join("<tr>" + (f"<td>{_cell(i, digits, limit)}</td>" if index is not None else "")
+                   + "".join(f"<td>{_cell(r.get(k), digits, limit)}</td>" for k in keys) + "</tr>" for i, r in zip(idx, rows))
+    return Markup(f"<table class='{esc(cls)}'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
 
 # %% ../nbs/00a_render.ipynb #f1863cba
 def word_diff_html(text: str, base: str) -> Markup:
@@ -85,10 +86,8 @@ def word_diff_html(text: str, base: str) -> Markup:
 
 # %% ../nbs/00a_render.ipynb #85b35a17
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#|/(?!/)|[\w./-]*$)", re.I)
-_TAGS = {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6",
-         "table", "thead", "tbody", "tr", "th", "td", "del", "s", "span"}
-
 def _md_parser():
+    "A markdown-it parser: commonmark with tables and strikethrough, no raw HTML, safe links only, images as their alt text."
     from markdown_it import MarkdownIt
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").enable("strikethrough")
     md.validateLink = lambda url: bool(_SAFE_URL.match(url.strip()))
@@ -96,6 +95,8 @@ def _md_parser():
     return md
 
 # %% ../nbs/00a_render.ipynb #2e7b2dd4
+_TAGS = {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6",
+         "table", "thead", "tbody", "tr", "th", "td", "del", "s", "span"}
 _MD = None
 
 def markdown_html(text) -> Markup:

