@@ -14,8 +14,8 @@ from .store import Store, default_store
 
 # %% auto #0
 __all__ = ['FORMATS', 'METHODS', 'DEFAULT_TARGETS', 'TERMINAL', 'read_rows', 'usable_rows', 'model_info', 'default_targets',
-           'max_processes', 'FinetuneConfig', 'encode_row', 'encode_pair', 'encode_rows', 'train_dtype', 'Job',
-           'launch', 'jobs', 'from_ratings', 'preference_rows', 'dpo_from_ratings', 'cli_finetune', 'cli_jobs']
+           'max_processes', 'FinetuneConfig', 'encode_row', 'encode_pair', 'encoded_rows', 'encode_rows', 'train_dtype',
+           'Job', 'launch', 'jobs', 'from_ratings', 'preference_rows', 'dpo_from_ratings', 'cli_finetune', 'cli_jobs']
 
 # %% ../nbs/08_finetune.ipynb #dd9b84cb
 FORMATS = {"instruction": ("prompt", "response"), "chat": ("messages",), "completion": ("text",),
@@ -297,11 +297,15 @@ def encode_pair(tok, row: dict, max_length: int, chat: bool = None) -> Optional[
     if room < 1: ci, ri, room = ci[:max_length // 2], ri[:max_length // 2], max_length - max_length // 2
     return pi[-room:], ci, ri
 
-# %% ../nbs/08_finetune.ipynb #ffdc58a3
-def encode_rows(tok, rows: list, format: str, max_length: int) -> list:
-    "Every usable row of `rows` encoded (SFT: (ids, labels); preference: (prompt, chosen, rejected)); rows that do not fit are dropped."
+# %% ../nbs/08_finetune.ipynb #0ac42fce
+def encoded_rows(tok, rows: list, format: str, max_length: int) -> list:
+    "(row, encoding) of every usable row of `rows` that fits (SFT: (ids, labels); preference: (prompt, chosen, rejected))."
     f = (lambda r: encode_pair(tok, r, max_length)) if format == "preference" else (lambda r: encode_row(tok, r, format, max_length))
-    return [e for e in map(f, usable_rows(rows, format)) if e is not None]
+    return [(r, e) for r, e in ((r, f(r)) for r in usable_rows(rows, format)) if e is not None]
+
+def encode_rows(tok, rows: list, format: str, max_length: int) -> list:
+    "The encodings of `encoded_rows`."
+    return [e for _, e in encoded_rows(tok, rows, format, max_length)]
 
 # %% ../nbs/08_finetune.ipynb #2936033a
 _GFLOPS_PER_CORE = {"bf16": 60.0, "fp32": 16.0}    # effective LoRA-training throughput per core, measured with bench/finetune.py
@@ -429,7 +433,14 @@ def log_tail(self: Job, n: int = 20) -> str:
     p = self.output_dir/"train.log"
     return "\n".join(p.read_text(errors="replace").splitlines()[-n:]) if p.exists() else ""
 
-# %% ../nbs/08_finetune.ipynb #eabfac72
+# %% ../nbs/08_finetune.ipynb #479dd245
+@patch
+def heldout(self: Job) -> list:
+    "The rows the job held out for eval (written when training starts): prompts to compare the adapter and its base on."
+    p = self.output_dir/"heldout.jsonl"
+    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
+
+# %% ../nbs/08_finetune.ipynb #ff3de781
 @patch
 def progress(self: Job) -> dict:
     "step, total steps, fraction done, seconds elapsed and ETA in seconds (None until a step is done)."
@@ -441,7 +452,7 @@ def progress(self: Job) -> dict:
     eta = None if self.status in TERMINAL else rate * max(total - step, 0)
     return dict(step=step, total=total, fraction=step / total if total else 0.0, elapsed=el, eta=eta)
 
-# %% ../nbs/08_finetune.ipynb #4f895ee5
+# %% ../nbs/08_finetune.ipynb #ab2ebb53
 def _free_port() -> int:
     import socket
     with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
@@ -457,7 +468,7 @@ def _command(cfg: FinetuneConfig, job_id: int, resume: bool) -> list:
         if cfg.num_processes > 1: acc += ["--multi_gpu", "--main_process_port", str(_free_port())]
     return acc + mod
 
-# %% ../nbs/08_finetune.ipynb #adf965ee
+# %% ../nbs/08_finetune.ipynb #d0fe03c5
 def _child_env(cfg: FinetuneConfig, store: Store) -> dict:
     "The environment of the training process: this store and home, this package first on the path, threads split between processes."
     env = os.environ.copy()
@@ -479,7 +490,7 @@ def _start(self: Job, resume: bool = False):
     _set(self.store, self.id, status="running", pid=p.pid, error=None)
     return self
 
-# %% ../nbs/08_finetune.ipynb #61520a36
+# %% ../nbs/08_finetune.ipynb #68cec410
 def _dataset_id(store: Store, cfg: FinetuneConfig) -> int:
     "The `datasets` row of `cfg.data` (by content fingerprint), added when missing."
     from llmops_nb.models import file_hash
@@ -503,7 +514,7 @@ def launch(config, store: Store = None, wait: bool = False) -> Job:
     job = Job(jid, store)._start()
     return job.wait() if wait else job
 
-# %% ../nbs/08_finetune.ipynb #d80ab255
+# %% ../nbs/08_finetune.ipynb #0e084f57
 @patch
 def wait(self: Job, timeout: float = None, poll: float = 0.5) -> Job:
     "Block until the job is done, failed or stopped (or `timeout` seconds pass); returns the job."
@@ -532,7 +543,7 @@ def stop(self: Job, timeout: float = 60) -> Job:
     if self.row["status"] not in TERMINAL: _set(self.store, self.id, status="stopped")
     return self
 
-# %% ../nbs/08_finetune.ipynb #03a3ef6c
+# %% ../nbs/08_finetune.ipynb #2036b584
 @patch
 def resume(self: Job, wait: bool = False) -> Job:
     "Start a stopped or failed job again from its last checkpoint; it ends at the same step count as an uninterrupted run."
@@ -552,7 +563,7 @@ def model_name(self: Job) -> Optional[str]:
     "The name 'BASE+NAME' under which `generate`, `compare` and the playground find the fine-tuned model, once done."
     return f"{self.row['base']}+{self.row['name']}" if self.row["adapter_path"] else None
 
-# %% ../nbs/08_finetune.ipynb #b2919d6f
+# %% ../nbs/08_finetune.ipynb #58392936
 @patch
 def _repr_markdown_(self: Job):
     from llmops_nb.render import md_esc
@@ -564,7 +575,7 @@ def _repr_markdown_(self: Job):
     if self.model_name: s += f" — model `{md_esc(self.model_name)}`"
     return s
 
-# %% ../nbs/08_finetune.ipynb #3e3f7ec1
+# %% ../nbs/08_finetune.ipynb #d7575e93
 def jobs(store: Store = None, limit: int = 50):
     "The latest `limit` jobs as a DataFrame: id, name, status, method, base, step, loss, eval_loss, created, model."
     import pandas as pd
@@ -577,7 +588,7 @@ def jobs(store: Store = None, limit: int = 50):
                         loss=last("loss"), eval_loss=last("eval_loss"), created=pd.Timestamp(r["created"], unit="s"), model=j.model_name))
     return pd.DataFrame(out, columns=["id", "name", "status", "method", "base", "step", "loss", "eval_loss", "created", "model"])
 
-# %% ../nbs/08_finetune.ipynb #057c29f9
+# %% ../nbs/08_finetune.ipynb #ca3e1a2e
 def from_ratings(store: Store = None, task: str = None) -> tuple:
     "(rows of prompt/chosen/rejected, ids of the ratings used) from the pairwise ratings in `store` (of `task` when given)."
     store = store or default_store()
@@ -595,7 +606,7 @@ def from_ratings(store: Store = None, task: str = None) -> tuple:
         rows.append(dict(prompt=r["prompt"], chosen=c, rejected=j)); ids.append(r["id"])
     return rows, ids
 
-# %% ../nbs/08_finetune.ipynb #bb5c0f92
+# %% ../nbs/08_finetune.ipynb #884c4176
 def preference_rows(data) -> list:
     "Preference rows (prompt, chosen, rejected) from `data`: a DataFrame, list, JSONL path, or `Ratings(...).to_dpo()` output."
     rows = read_rows(data)
@@ -611,7 +622,7 @@ def dpo_from_ratings(base: str, store: Store = None, task: str = None, wait: boo
     cfg = FinetuneConfig(base, rows, format="preference", method="dpo", ratings=ids, **config)
     return launch(cfg, store=store, wait=wait)
 
-# %% ../nbs/08_finetune.ipynb #f8db8ff9
+# %% ../nbs/08_finetune.ipynb #18aaf429
 def cli_finetune(argv) -> int:
     "`llmops-nb finetune CONFIG.yaml [--detach]`: run the job headless (the same as `launch`), printing its progress."
     p = argparse.ArgumentParser(prog="llmops-nb finetune", description="Fine-tune a model with LoRA from a YAML config.")
@@ -635,7 +646,7 @@ def cli_finetune(argv) -> int:
     print(f"job {job.id} {st}" + (f": {job.row['error']}" if st == "failed" else f"; model {job.model_name}" if job.model_name else ""))
     return 0 if st == "done" else 1
 
-# %% ../nbs/08_finetune.ipynb #daf5632f
+# %% ../nbs/08_finetune.ipynb #ce220ee6
 def cli_jobs(argv) -> int:
     "`llmops-nb jobs [--json]` lists fine-tune jobs; `llmops-nb jobs stop ID` stops one; `llmops-nb jobs resume ID` resumes one."
     p = argparse.ArgumentParser(prog="llmops-nb jobs", description="List, stop or resume fine-tune jobs.")
