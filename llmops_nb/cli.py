@@ -17,6 +17,8 @@ COMMANDS = {
     "profile":  ("llmops_nb.data:cli_profile", "profile a dataset file"),
     "prompts":  ("llmops_nb.prompts:cli_prompts", "list, show and run saved prompt versions"),
     "compare":  ("llmops_nb.compare:cli_compare", "compare models on a dataset and write a report"),
+    "finetune": ("llmops_nb.finetune:cli_finetune", "fine-tune a model with LoRA (SFT or DPO) from a YAML config, headless"),
+    "jobs":     ("llmops_nb.finetune:cli_jobs", "list fine-tune jobs; `jobs stop ID` stops one, `jobs resume ID` resumes one"),
 }
 
 def _usage() -> str:
