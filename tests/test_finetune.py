@@ -93,14 +93,14 @@ def test_kill9_then_resume(mhome):
 def test_stop_then_resume(mhome):
     from llmops_nb.finetune import FinetuneConfig, launch
     rows = [dict(prompt=f"Code {i}?", response=f"Code {i}.") for i in range(64)]
-    job = launch(FinetuneConfig("tiny-random", rows, name="stopme", max_steps=3000, save_steps=1000, batch_size=2))
+    job = launch(FinetuneConfig("tiny-random", rows, name="stopme", max_steps=400, save_steps=1000, batch_size=2))
     while len(job.metrics) < 3: time.sleep(0.2)
     job.stop()
     assert job.status == "stopped"
     n = int(job.metrics.step.iloc[-1])
-    assert 3 <= n < 3000 and (job.output_dir/"checkpoints"/f"checkpoint-{n}").exists()
+    assert 3 <= n < 400 and (job.output_dir/"checkpoints"/f"checkpoint-{n}").exists()
     job.resume(wait=True)
-    assert job.status == "done" and int(job.metrics.step.iloc[-1]) == 3000
+    assert job.status == "done" and int(job.metrics.step.iloc[-1]) == 400
 
 def test_two_processes_through_accelerate(mhome):
     from llmops_nb.finetune import FinetuneConfig, launch, max_processes, _command
