@@ -4,7 +4,10 @@ Both train one pass over the same examples (a fixed budget of real tokens drawn 
 its own process so peak RSS is its own; then the same fp32 evaluation scores both adapters on 32 held-out examples.
 `BENCH_TOKENS` sets the real-token budget (default 4000; the whole 512 examples is about 60000).
 """
-import os, sys, json, time, random, resource, subprocess, tempfile
+import os, sys
+# bench/profile.py would shadow the standard library's `profile`: keep this folder off sys.path
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+import json, time, random, resource, subprocess, tempfile
 from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("TRANSFORMERS_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROGRESS", "0")
 SMOL, MAXLEN, BS, LR, R = "smollm2-135m-instruct", 256, 8, 3e-4, 16
