@@ -18,6 +18,8 @@ from .prompts import *
 from .data import *
 from .vectors import *
 from .metrics import *
+from .train import *
+from .finetune import *
 from .ratings import *
 from .agreement import *
 from .tasks import *
@@ -26,6 +28,7 @@ from .data_explorer import *
 from .playground import *
 from .comparison_widget import *
 from .rater import *
+from .finetune_launcher import *
 
 # %% ../nbs/90_all.ipynb #77493763
 __all__ = sorted(n for n in dir() if not n.startswith("_"))

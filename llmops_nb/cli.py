@@ -18,6 +18,8 @@ COMMANDS = {
     "prompts":  ("llmops_nb.prompts:cli_prompts", "list, show and run saved prompt versions"),
     "compare":  ("llmops_nb.compare:cli_compare", "compare models on a dataset and write a report"),
     "ratings":  ("llmops_nb.tasks:cli_ratings", "rating statistics (stats) and exports to JSONL, DPO or SFT (export)"),
+    "finetune": ("llmops_nb.finetune:cli_finetune", "fine-tune a model with LoRA (SFT or DPO) from a YAML config, headless"),
+    "jobs":     ("llmops_nb.finetune:cli_jobs", "list fine-tune jobs; `jobs stop ID` stops one, `jobs resume ID` resumes one"),
 }
 
 def _usage() -> str:

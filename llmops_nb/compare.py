@@ -76,10 +76,11 @@ def _label(m) -> str:
 def _check_model(m):
     "Refuse a model name that cannot load (unknown, not installed, a bad spec or path) before any run starts."
     if not isinstance(m, str): return
-    from llmops_nb.models import MODELS
+    from llmops_nb.models import MODELS, registered_adapter
     if m.startswith("openai:"):
         from llmops_nb.remote import parse_spec
         parse_spec(m); return
+    if registered_adapter(m) is not None: return   # BASE+NAME: a fine-tune's adapter
     if m in MODELS:
         s = MODELS[m]
         check(s.installed(), f"model {m!r} is not installed; install it with: {s.pip}", SetupError); return

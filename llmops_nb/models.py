@@ -14,7 +14,8 @@ from .remote import OpenAIModel
 
 # %% auto #0
 __all__ = ['MODELS', 'ModelSpec', 'register_model', 'list_models', 'file_hash', 'resolve_device', 'resolve_dtype', 'convert_gguf',
-           'tiny_random_path', 'LoadedModel', 'load_model', 'load_tokenizer', 'make_test_adapter']
+           'tiny_random_path', 'register_adapter', 'registered_adapter', 'LoadedModel', 'load_model', 'load_tokenizer',
+           'make_test_adapter']
 
 # %% ../nbs/02a_models.ipynb #2c575810
 @dataclass
@@ -192,6 +193,33 @@ def tiny_random_path() -> Path:
     dest = get_config().cache_dir/"models"/"tiny-random-v1"
     return dest if _complete(dest) else _build_tiny(dest)
 
+# %% ../nbs/02a_models.ipynb #ad0c0e02
+_ADAPTERS: dict = {}
+
+def _adapters_file() -> Path: return get_config().home/"adapters.json"
+
+def register_adapter(name: str, base: str, path) -> str:
+    "Register the PEFT adapter folder `path`, trained on `base`, as the model `BASE+NAME` (in this process and under `LLMOPS_HOME`); returns that name."
+    check(isinstance(name, str) and re.fullmatch(r"[\w.-]+", name) is not None, f"adapter name {name!r} must be letters, digits, '.', '_' or '-', e.g. 'facts-v1'")
+    check((Path(path)/"adapter_config.json").exists(), f"adapter {path} is not a PEFT adapter folder (no adapter_config.json); give the folder a fine-tune saved")
+    full, path = f"{base}+{name}", str(Path(path).absolute())
+    _ADAPTERS[full] = (str(base), path)
+    f = _adapters_file(); f.parent.mkdir(parents=True, exist_ok=True)
+    try: reg = json.loads(f.read_text())
+    except (OSError, ValueError): reg = {}
+    reg[full] = dict(base=str(base), path=path)
+    tmp = f.with_suffix(f".{os.getpid()}.tmp"); tmp.write_text(json.dumps(reg, indent=1)); os.replace(tmp, f)
+    return full
+
+def registered_adapter(name) -> Optional[tuple]:
+    "(base, adapter folder) of the fine-tuned model `name` ('BASE+NAME'), or None when `name` is not one."
+    if not isinstance(name, str) or "+" not in name: return None
+    if name in _ADAPTERS: return _ADAPTERS[name]
+    try: e = json.loads(_adapters_file().read_text()).get(name)
+    except (OSError, ValueError, AttributeError): return None
+    return (e["base"], e["path"]) if e else None
+
+
 # %% ../nbs/02a_models.ipynb #6c224d55
 @dataclass
 class LoadedModel:
@@ -261,6 +289,8 @@ def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote
     if isinstance(name_or_path, str) and name_or_path.startswith("openai:"):
         check(adapter is None, f"an adapter cannot be applied to the remote model {name_or_path!r}; load the adapter on the server")
         return OpenAIModel.from_spec(name_or_path)
+    label = str(name_or_path)
+    if adapter is None and (reg := registered_adapter(name_or_path)): name_or_path, adapter = reg   # a fine-tune 'BASE+NAME'
     device = resolve_device(device); dt = resolve_dtype(dtype, device)
     path, spec, fp, hub = _resolve(name_or_path)
     if adapter is not None:
@@ -271,7 +301,7 @@ def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote
     key = (fp, str(dt), device, trust_remote_code)
     with _LOAD_LOCK:
         if reuse and key in _LOADED: return _LOADED[key]
-        lm = _load(str(name_or_path), path, spec, fp, hub, adapter, dt, device, trust_remote_code)
+        lm = _load(label, path, spec, fp, hub, adapter, dt, device, trust_remote_code)
         if reuse: _LOADED[key] = lm
         return lm
 
