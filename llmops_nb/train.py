@@ -118,7 +118,7 @@ def train_dtype(precision: str = "auto") -> str:
     return "bf16" if cpu_has_bf16() else "fp32"
 
 # %% ../nbs/08_train.ipynb #656d7003
-def _set(store: Store, id: int, **vals):
+def _set(store: "Store", id: int, **vals):
     "Update job `id`'s row with `vals` (and its `updated` time)."
     t = store.table("jobs")
     with store.write() as conn: conn.execute(t.update().where(t.c.id == id).values(updated=time.time(), **vals))
@@ -188,7 +188,7 @@ def lr_at(step: int, total: int, lr: float, warmup: int) -> float:
     return lr * (1 - 0.9 * (step - warmup) / max(1, total - warmup))
 
 # %% ../nbs/08_train.ipynb #34121915
-def build_model(cfg: FinetuneConfig, dt: str):
+def build_model(cfg: "FinetuneConfig", dt: str):
     "(peft model, tokenizer) for `cfg`: the clean base weights in `dt`, LoRA weights in fp32."
     torch, tf, peft = lazy("torch"), lazy("transformers"), lazy("peft")
     from llmops_nb.models import _resolve
@@ -257,7 +257,7 @@ _SIGTERM = [False]
 
 class Run:
     "One training process of `cfg`: the accelerator, model, data, optimizer and the step count."
-    def __init__(self, cfg: FinetuneConfig, job: int = None, resume: bool = False):
+    def __init__(self, cfg: "FinetuneConfig", job: int = None, resume: bool = False):
         torch, accelerate = lazy("torch"), lazy("accelerate")
         self.cfg, self.job, self.out, self.dpo = cfg, job, Path(cfg.output_dir), cfg.method == "dpo"
         self.out.mkdir(parents=True, exist_ok=True)
@@ -442,7 +442,7 @@ def fit(self: Run, store=None) -> str:
     return self._finish(status, store)
 
 # %% ../nbs/08_train.ipynb #6bc80c8c
-def train(cfg: FinetuneConfig, job: int = None, resume: bool = False, store=None) -> str:
+def train(cfg: "FinetuneConfig", job: int = None, resume: bool = False, store=None) -> str:
     "Run the training of `cfg` in this process (one of several under `accelerate launch`); returns 'done' or 'stopped'."
     signal.signal(signal.SIGTERM, lambda *a: _SIGTERM.__setitem__(0, True))
     run = Run(cfg, job, resume)
