@@ -109,6 +109,14 @@ def _vocab_from_hf(w, tok, folder: Path, n_vocab: int):
     g.SpecialVocab(folder, load_merges=True, n_vocab=n_vocab).add_to_gguf(w, quiet=True)
     w.add_add_bos_token(False)
 
+# %% ../nbs/08b_export.ipynb #437ccd9f
+def _tensor_type(name: str, a, qtype, tied: bool = False):
+    "The GGUF type of tensor `name` (array `a`) in a file of type `qtype`: norms f32; the output matrix at least f16; the rest `qtype` where its rows split into whole blocks."
+    g = lazy("gguf"); T = g.GGMLQuantizationType
+    if a.ndim == 1: return T.F32
+    if qtype in (T.Q8_0, T.Q4_0) and (name == "output.weight" or tied and name == "token_embd.weight"): return T.F16
+    return qtype if a.shape[1] % g.GGML_QUANT_SIZES[qtype][0] == 0 else T.F16
+
 # %% ../nbs/08b_export.ipynb #51c2622e
 def export_gguf(model, path, quant: str = "q8_0", adapter=None, name: str = None) -> Path:
     "Merge `adapter` (or the adapter `model` carries) into `model` and write it to `path` as a GGUF file of type `quant`."
@@ -124,7 +132,7 @@ def export_gguf(model, path, quant: str = "q8_0", adapter=None, name: str = None
         if lm.gguf_path is not None: _vocab_from_gguf(w, lm.gguf_path)
         else: _vocab_from_hf(w, lm.tokenizer, lm.path, m.config.vocab_size)
         for n, a in _gguf_tensors(m):
-            t = qtype if a.ndim == 2 and a.shape[1] % g.GGML_QUANT_SIZES[qtype][0] == 0 else g.GGMLQuantizationType.F32 if a.ndim == 1 else g.GGMLQuantizationType.F16
+            t = _tensor_type(n, a, qtype, tied=m.config.tie_word_embeddings)
             w.add_tensor(n, g.quants.quantize(a, t), raw_dtype=t)
         w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
         check_gguf(tmp)

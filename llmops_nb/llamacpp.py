@@ -4,7 +4,7 @@
 
 # %% ../nbs/03b_llamacpp.ipynb #e59db530
 from __future__ import annotations
-import os, time, ctypes, codecs, threading, importlib, importlib.util
+import os, time, ctypes, atexit, codecs, threading, importlib, importlib.util
 from pathlib import Path
 from fastcore.basics import patch
 from typing import Callable, Optional
@@ -26,10 +26,34 @@ def _llama_cpp():
     try: return importlib.import_module("llama_cpp")
     except ImportError as e: raise SetupError(f"llama-cpp-python is not installed ({e}); install it with: {_PIP}") from e
 
+# %% ../nbs/03b_llamacpp.ipynb #4f19e9b8
+def _extra_buffers_ok() -> bool:
+    "False where the CPU advertises AMX but the kernel does not support its tile data (llama.cpp's AMX kernels would crash)."
+    try: flags = Path("/proc/cpuinfo").read_text()
+    except OSError: return True
+    if " amx_int8" not in flags: return True
+    try:
+        libc, supp = ctypes.CDLL(None, use_errno=True), ctypes.c_ulong(0)
+        if libc.syscall(158, 0x1024, ctypes.byref(supp)) != 0: return False     # SYS_arch_prctl, ARCH_GET_XCOMP_SUPP
+    except (OSError, AttributeError): return True
+    return bool(supp.value & (1 << 18))                                         # XFEATURE_XTILEDATA
+
+def _new_llama(lc, path: str, n_ctx: int, extra: bool):
+    "A `Llama` for `path`; with `extra=False` its weights stay in plain CPU buffers (no AMX/repacked copies)."
+    kw = dict(model_path=path, n_ctx=n_ctx, n_batch=min(512, n_ctx), n_threads=_threads(), n_threads_batch=_threads(), verbose=False)
+    if extra: return lc.Llama(**kw)
+    low = importlib.import_module("llama_cpp.llama").llama_cpp
+    orig = low.llama_model_default_params
+    def params(): p = orig(); p.use_extra_bufts = False; return p
+    low.llama_model_default_params = params                     # Llama() has no argument for it; restored at once
+    try: return lc.Llama(**kw)
+    finally: low.llama_model_default_params = orig
+
 # %% ../nbs/03b_llamacpp.ipynb #0d297d8b
 _LLAMAS, _OPEN_LOCK = {}, threading.Lock()
 
 def _threads() -> int:
+    "Cores this process may run on."
     try: return max(1, len(os.sched_getaffinity(0)))
     except AttributeError: return max(1, os.cpu_count() or 1)
 
@@ -43,11 +67,17 @@ def open_llama(path, n_ctx: int = 2048):
     with _OPEN_LOCK:
         if key not in _LLAMAS:
             lc = _llama_cpp()
-            try: llm = lc.Llama(model_path=key[0], n_ctx=n_ctx, n_batch=min(512, n_ctx), n_threads=_threads(), n_threads_batch=_threads(), verbose=False)
+            try: llm = _new_llama(lc, key[0], n_ctx, _extra_buffers_ok())
             except (ValueError, RuntimeError) as e:
                 raise InputError(f"llama.cpp could not load {info['path'].name} ({e}); check that this llama-cpp-python supports architecture {info['arch']!r} (pip install -U llama-cpp-python)") from e
             _LLAMAS[key] = (llm, threading.Lock())
         return _LLAMAS[key]
+
+@atexit.register
+def _close_llamas():
+    "Free the opened models before the interpreter tears down the modules their finalizers need."
+    for llm, _ in _LLAMAS.values(): llm.close()
+    _LLAMAS.clear()
 
 # %% ../nbs/03b_llamacpp.ipynb #147df20e
 class LlamaCppModel:

@@ -453,14 +453,14 @@ def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code):
                        chat=chat, context_length=ctx, adapter=str(adapter) if adapter else None)
 
 # %% ../nbs/02_models.ipynb #d5e3f5d8
-def make_test_adapter(base, folder, seed: int = 0, r: int = 4, targets=("q_proj", "v_proj", "o_proj", "up_proj", "down_proj")) -> Path:
-    "Save a randomly initialised (non-zero) LoRA adapter for `base` (a name or `LoadedModel`) in `folder`, for tests and demos."
+def make_test_adapter(base, folder, seed: int = 0, r: int = 4, targets=("q_proj", "v_proj", "o_proj", "up_proj", "down_proj"), std: float = 0.5) -> Path:
+    "Save a randomly initialised (non-zero, `lora_B` ~ N(0, `std`)) LoRA adapter for `base` (a name or `LoadedModel`) in `folder`, for tests and demos."
     torch, peft = lazy("torch"), lazy("peft")
     lm = load_model(base, reuse=False) if not hasattr(base, "model") else base
     torch.manual_seed(seed)
     pm = peft.get_peft_model(lm.model, peft.LoraConfig(r=r, lora_alpha=4 * r, target_modules=list(targets), init_lora_weights=False))
     with torch.no_grad():
         for n, p in pm.named_parameters():
-            if "lora_B" in n: p.normal_(0, 0.5)
+            if "lora_B" in n: p.normal_(0, std)
     pm.save_pretrained(str(folder))
     return Path(folder)
