@@ -17,6 +17,7 @@ COMMANDS = {
     "profile":  ("llmops_nb.data:cli_profile", "profile a dataset file"),
     "prompts":  ("llmops_nb.prompts:cli_prompts", "list, show and run saved prompt versions"),
     "compare":  ("llmops_nb.compare:cli_compare", "compare models on a dataset and write a report"),
+    "export-gguf": ("llmops_nb.export:cli_export_gguf", "merge an adapter into its base and write a GGUF file for llama.cpp, Ollama or LM Studio"),
 }
 
 def _usage() -> str:
@@ -48,9 +49,9 @@ def cli_models(argv) -> int:
     ms = list_models()
     if a.json: print(json.dumps(ms, indent=1)); return 0
     w = max(len(m["name"]) for m in ms)
-    print(f"{'name':<{w}}  installed  {'source':<30}  description")
+    print(f"{'name':<{w}}  installed  {'source':<30}  {'engines':<27}  description")
     for m in ms:
-        print(f"{m['name']:<{w}}  {'yes' if m['installed'] else 'no ':<9}  {m['source']:<30}  {m['description']}"
+        print(f"{m['name']:<{w}}  {'yes' if m['installed'] else 'no ':<9}  {m['source']:<30}  {', '.join(m['engines']):<27}  {m['description']}"
               + ("" if m["installed"] else f"  ({m['pip']})"))
     return 0
 
@@ -69,8 +70,8 @@ def cli_generate(argv) -> int:
     p.add_argument("--stop", action="append", default=None, help="stop string (repeatable)")
     p.add_argument("--system", default=None, help="system message for chat models")
     p.add_argument("--dtype", default=None, help="bf16, fp16 or fp32 (default: fastest here)")
-    p.add_argument("--engine", default="auto", choices=["auto", "fast", "transformers"],
-                   help="fast decoder or transformers' generate (default: the fast decoder when the model fits it)")
+    p.add_argument("--engine", default="auto", choices=["auto", "fast", "transformers", "llama.cpp"],
+                   help="llama.cpp on a GGUF file, the fast decoder or transformers' generate (default: the fastest that fits)")
     p.add_argument("--stream", action="store_true", help="print tokens as they are generated (one prompt)")
     p.add_argument("--json", action="store_true", help="print one JSON record per prompt")
     p.add_argument("--no-record", action="store_true", help="do not record the calls in the store")

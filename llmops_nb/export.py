@@ -11,7 +11,7 @@ from .core import InputError, SetupError, check, lazy
 from .models import load_model, check_gguf, LoadedModel
 
 # %% auto #0
-__all__ = ['QUANTS', 'merged_model', 'export_gguf']
+__all__ = ['QUANTS', 'merged_model', 'export_gguf', 'cli_export_gguf']
 
 # %% ../nbs/08b_export.ipynb #1f974d78
 QUANTS = ("q8_0", "f16", "f32", "q4_0")
@@ -110,11 +110,10 @@ def _vocab_from_hf(w, tok, folder: Path, n_vocab: int):
     w.add_add_bos_token(False)
 
 # %% ../nbs/08b_export.ipynb #437ccd9f
-def _tensor_type(name: str, a, qtype, tied: bool = False):
-    "The GGUF type of tensor `name` (array `a`) in a file of type `qtype`: norms f32; the output matrix at least f16; the rest `qtype` where its rows split into whole blocks."
+def _tensor_type(name: str, a, qtype):
+    "The GGUF type of tensor `name` (array `a`) in a file of type `qtype`: norms f32, matrices `qtype` where their rows split into whole blocks, else f16."
     g = lazy("gguf"); T = g.GGMLQuantizationType
     if a.ndim == 1: return T.F32
-    if qtype in (T.Q8_0, T.Q4_0) and (name == "output.weight" or tied and name == "token_embd.weight"): return T.F16
     return qtype if a.shape[1] % g.GGML_QUANT_SIZES[qtype][0] == 0 else T.F16
 
 # %% ../nbs/08b_export.ipynb #51c2622e
@@ -132,7 +131,7 @@ def export_gguf(model, path, quant: str = "q8_0", adapter=None, name: str = None
         if lm.gguf_path is not None: _vocab_from_gguf(w, lm.gguf_path)
         else: _vocab_from_hf(w, lm.tokenizer, lm.path, m.config.vocab_size)
         for n, a in _gguf_tensors(m):
-            t = _tensor_type(n, a, qtype, tied=m.config.tie_word_embeddings)
+            t = _tensor_type(n, a, qtype)
             w.add_tensor(n, g.quants.quantize(a, t), raw_dtype=t)
         w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
         check_gguf(tmp)
@@ -141,3 +140,17 @@ def export_gguf(model, path, quant: str = "q8_0", adapter=None, name: str = None
     finally:
         if tmp.exists(): tmp.unlink()
     return out
+
+# %% ../nbs/08b_export.ipynb #03213dd7
+def cli_export_gguf(argv) -> int:
+    "`llmops-nb export-gguf --model NAME [--adapter DIR] --out FILE.gguf [--quant q8_0]`: write a GGUF file."
+    p = argparse.ArgumentParser(prog="llmops-nb export-gguf", description="Merge a LoRA adapter into its base model and write a GGUF file for llama.cpp, Ollama or LM Studio.")
+    p.add_argument("--model", "-m", required=True, help="registered name, folder or .gguf file of the base model")
+    p.add_argument("--adapter", default=None, help="folder of a PEFT LoRA adapter to merge (default: none)")
+    p.add_argument("--out", "-o", required=True, help="the .gguf file to write")
+    p.add_argument("--quant", default="q8_0", choices=QUANTS, help="tensor type (default q8_0)")
+    p.add_argument("--name", default=None, help="model name stored in the file")
+    a = p.parse_args(argv)
+    out = export_gguf(a.model, a.out, quant=a.quant, adapter=a.adapter, name=a.name)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {a.quant})")
+    return 0
