@@ -49,9 +49,9 @@ def cli_models(argv) -> int:
     ms = list_models()
     if a.json: print(json.dumps(ms, indent=1)); return 0
     w = max(len(m["name"]) for m in ms)
-    print(f"{'name':<{w}}  installed  {'source':<30}  {'engines':<27}  description")
+    print(f"{'name':<{w}}  installed  {'source':<30}  {'engines':<29}  description")
     for m in ms:
-        print(f"{m['name']:<{w}}  {'yes' if m['installed'] else 'no ':<9}  {m['source']:<30}  {', '.join(m['engines']):<27}  {m['description']}"
+        print(f"{m['name']:<{w}}  {'yes' if m['installed'] else 'no ':<9}  {m['source']:<30}  {', '.join(m['engines']):<29}  {m['description']}"
               + ("" if m["installed"] else f"  ({m['pip']})"))
     return 0
 
