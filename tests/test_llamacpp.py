@@ -73,7 +73,7 @@ def test_not_installed(monkeypatch, caplog):
 def test_gemma_without_torch(tmp_path):
     "Gemma 3 on llama.cpp: the torch copy is never loaded, torch is never imported."
     code = ("import sys, json; from llmops_nb.generate import generate; from llmops_nb.models import load_model\n"
-            "lm = load_model('gemma3-270m'); g = generate(lm, 'The capital of France is', max_new_tokens=12, store=False)[0]\n"
+            "lm = load_model('gemma3-270m'); g = generate(lm, 'The Eiffel Tower is in the city of', max_new_tokens=12, store=False)[0]\n"
             "print(json.dumps(dict(text=g.text, loaded=lm.loaded, torch='torch' in sys.modules, out=g.tokens_out)))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
