@@ -8,7 +8,7 @@ import os, copy, argparse
 from pathlib import Path
 from typing import Optional
 from .core import InputError, SetupError, check, lazy
-from .models import load_model, check_gguf, LoadedModel
+from .models import load_model, check_gguf, LoadedModel, MODELS
 
 # %% auto #0
 __all__ = ['QUANTS', 'merged_model', 'export_gguf', 'cli_export_gguf']
@@ -36,13 +36,23 @@ def _out_path(path) -> Path:
 # %% ../nbs/08b_export.ipynb #79991e44
 _ARCHS = {"LlamaForCausalLM": "llama"}
 
+def _refuse(what: str, name: str) -> str:
+    return (f"export_gguf writes Llama-family models ({', '.join(_ARCHS)}), not {what} ({name!r}); "
+            "run this model from its original GGUF file, or export it with llama.cpp's convert_hf_to_gguf.py")
+
+def _check_arch(model):
+    "Refuse a GGUF model of another architecture from its file header, before any torch copy is loaded."
+    lm = model if isinstance(model, LoadedModel) else load_model(model) if isinstance(model, (str, Path)) and str(model).endswith(".gguf") or str(model) in MODELS else None
+    if lm is not None and lm.gguf_path is not None:
+        arch = check_gguf(lm.gguf_path)["arch"]
+        check(arch in _ARCHS.values(), _refuse(f"architecture {arch!r}", lm.name))
+
 def merged_model(lm: LoadedModel):
     "An fp32 copy of `lm`'s torch model with its LoRA adapter (if any) merged into the weights."
     m = lm.model
     base = m.get_base_model() if hasattr(m, "get_base_model") else m
     name = type(base).__name__
-    check(name in _ARCHS, f"export_gguf writes Llama-family models ({', '.join(_ARCHS)}), not {name} ({lm.name!r}); "
-                          "run this model from its original GGUF file, or export it with llama.cpp's convert_hf_to_gguf.py")
+    check(name in _ARCHS, _refuse(name, lm.name))
     m = copy.deepcopy(m).float()
     if hasattr(m, "merge_and_unload"): m = m.merge_and_unload()
     return m.eval()
@@ -121,6 +131,7 @@ def export_gguf(model, path, quant: str = "q8_0", adapter=None, name: str = None
     "Merge `adapter` (or the adapter `model` carries) into `model` and write it to `path` as a GGUF file of type `quant`."
     qtype, ftype = _qtype(quant)
     out = _out_path(path)
+    _check_arch(model)
     lm = load_model(model, adapter=adapter, dtype="fp32") if adapter is not None or not isinstance(model, LoadedModel) else model
     m = merged_model(lm)
     g = lazy("gguf")
