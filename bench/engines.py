@@ -20,14 +20,15 @@ from llmops_nb.llamacpp import llamacpp_model, open_llama
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from generate import PROMPTS                                   # the 32 bench prompts
 sys.path.pop(0)
-N_NEW, REPS = 64, 3
+N_NEW, REPS = 64, 5
 ONE = {"smollm2-135m-instruct": "Explain photosynthesis to a ten-year-old.", "gemma3-270m": "The history of the Roman empire in a few sentences:"}
 
-def tps(gs): return sum(g.tokens_out for g in gs) / max(sum(g.latency for g in gs), 1e-9)
-
-def best(f):
-    "The best tok/s of REPS runs of `f` (returns (tokens, seconds))."
-    return max(n / s for n, s in (f() for _ in range(REPS)))
+def best(*fs):
+    "The best tok/s of each of `fs` (each returns (tokens, seconds)) over REPS rounds, run in turn so that they share the machine's moods."
+    runs = [[] for _ in fs]
+    for _ in range(REPS):
+        for r, f in zip(runs, fs): n, s = f(); r.append(n / s)
+    return [max(r) for r in runs]
 
 def direct(name, text):
     "llama-cpp-python on its own: create_completion on the same file, same rendered prompt, greedy, 64 tokens."
@@ -36,13 +37,14 @@ def direct(name, text):
         t = time.perf_counter()
         r = llm.create_completion(text, max_tokens=N_NEW, temperature=0.0, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0)
         return r["usage"]["completion_tokens"], time.perf_counter() - t
-    return best(once)
+    return once
 
 def ours(name, prompt, engine):
+    "generate() end to end (load_model, render, tokenize, generate, decode), timed from the call to its return."
     def once():
-        g = generate(name, prompt, max_new_tokens=N_NEW, store=False, engine=engine)[0]
-        return g.tokens_out, g.latency
-    return best(once)
+        t = time.perf_counter(); g = generate(name, prompt, max_new_tokens=N_NEW, store=False, engine=engine)[0]
+        return g.tokens_out, time.perf_counter() - t
+    return once
 
 def load_child(name):
     "(seconds to first token, peak RSS bytes, file bytes) of a fresh process that loads `name` and generates."
@@ -58,9 +60,9 @@ if __name__ == "__main__":
     print(f"CPU: {cpu}, {os.cpu_count()} cores")
     for name, p in ONE.items():
         text = llamacpp_model(name).render(p)
-        ours(name, p, "auto")                                                    # warm: open the file, build the KV cache
-        d, a = direct(name, text), ours(name, p, "auto")
-        t = ours(name, p, "transformers" if name.startswith("gemma") else "fast")
+        ours(name, p, "auto")(); torch_eng = "transformers" if name.startswith("gemma") else "fast"
+        ours(name, p, torch_eng)()                                               # warm: open the file, load the torch copy
+        a, d, t = best(ours(name, p, "auto"), direct(name, text), ours(name, p, torch_eng))
         print(f"{name} one prompt: auto {a:.1f} tok/s · direct Llama {d:.1f} ({a / d:.2f}x, goal >= 0.9) · torch {t:.1f} ({a / t:.2f}x, goal >= 3.5)")
     sm = load_model("smollm2-135m-instruct")
     runs = {}
@@ -71,6 +73,6 @@ if __name__ == "__main__":
     b = max(runs["llama.cpp"], runs["fast"])
     print(f"32 prompts: auto {runs['auto']:.1f} tok/s · llama.cpp one at a time {runs['llama.cpp']:.1f} · torch batched {runs['fast']:.1f} "
           f"· auto / better {runs['auto'] / b:.2f}x (goal >= 0.9)")
-    ld = [load_child("gemma3-270m") for _ in range(REPS)]
+    ld = [load_child("gemma3-270m") for _ in range(3)]
     s, rss, size = statistics.median(x["s"] for x in ld), statistics.median(x["rss"] for x in ld), ld[0]["size"]
     print(f"gemma3-270m fresh process to first token: {s:.2f} s (goal <= 2) · peak RSS {rss / 1e6:.0f} MB for a {size / 1e6:.0f} MB file ({rss / size:.2f}x, goal <= 1.5)")
