@@ -48,10 +48,11 @@ def ours(name, prompt, engine):
 
 def load_child(name):
     "(seconds to first token, peak RSS bytes, file bytes) of a fresh process that loads `name` and generates."
-    code = ("import time, json, resource; t = time.perf_counter()\n"
+    code = ("import time, json; t = time.perf_counter()\n"
             "from llmops_nb.models import load_model; from llmops_nb.generate import generate\n"
             f"lm = load_model({name!r}); generate(lm, 'Hello', max_new_tokens=1, store=False)\n"
-            "print(json.dumps(dict(s=time.perf_counter() - t, rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, size=lm.gguf_path.stat().st_size)))")
+            "hwm = next(int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"   # ru_maxrss keeps the forking parent's peak across exec
+            "print(json.dumps(dict(s=time.perf_counter() - t, rss=hwm, size=lm.gguf_path.stat().st_size)))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(r.stdout.strip().splitlines()[-1])
 
