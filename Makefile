@@ -11,7 +11,7 @@ export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup lab test sync nbtest nbtest-slow pytest bench docs clean-nbs
+.PHONY: setup lab test sync llamacpp nbtest nbtest-slow pytest bench docs clean-nbs
 
 setup: $(STAMP).$(DEPS_HASH)
 
@@ -46,11 +46,22 @@ nbtest-slow: setup
 pytest: setup
 	$(VENV)/bin/pytest -q tests
 
-test: sync nbtest nbtest-slow pytest
+# llama-cpp-python (the llamacpp extra) builds llama.cpp from source, 6-10 min on 2 cores: the tests wait for it, `make lab` never does.
+# It is built for this CPU's instruction sets without llama.cpp's AMX kernels (they crash in 0.3.36), and the wheel is kept per build flags.
+LLAMA_CPP := 0.3.36
+llamacpp: setup
+	@$(PY) -c "import llama_cpp, uvicorn" 2>/dev/null || { \
+	  args="$$($(PY) -c 'from llmops_nb.llamacpp import llama_cmake_args; print(llama_cmake_args())')"; \
+	  dir="$$HOME/.cache/llmops_nb/wheels/llama-cpp-python-$(LLAMA_CPP)-$$(echo "$$args" | sha256sum | cut -c1-12)"; \
+	  ls "$$dir"/llama_cpp_python-*.whl >/dev/null 2>&1 || CMAKE_ARGS="$$args" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	    $(PIP) wheel -q --no-deps --no-cache-dir -w "$$dir" llama-cpp-python==$(LLAMA_CPP); \
+	  $(PIP) install -q "$$(ls "$$dir"/llama_cpp_python-*.whl | head -1)[server]"; }
+
+test: sync llamacpp nbtest nbtest-slow pytest
 
 # the documentation site, built without Quarto: nbdev's processed notebooks rendered by smalldocs into _proc/_docs
 docs: setup
 	$(PY) -c "from llmops_nb.docs import build_site; print(build_site())"
 
-bench: setup
+bench: setup llamacpp
 	for b in bench/*.py; do $(PY) $$b || exit 1; done

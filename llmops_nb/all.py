@@ -13,6 +13,7 @@ from .store import *
 from .remote import *
 from .models import *
 from .engine import *
+from .llamacpp import *
 from .generate import *
 from .prompts import *
 from .data import *
@@ -20,6 +21,7 @@ from .vectors import *
 from .metrics import *
 from .train import *
 from .finetune import *
+from .export import *
 from .ratings import *
 from .agreement import *
 from .tasks import *

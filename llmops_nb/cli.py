@@ -20,6 +20,7 @@ COMMANDS = {
     "ratings":  ("llmops_nb.tasks:cli_ratings", "rating statistics (stats) and exports to JSONL, DPO or SFT (export)"),
     "finetune": ("llmops_nb.finetune:cli_finetune", "fine-tune a model with LoRA (SFT or DPO) from a YAML config, headless"),
     "jobs":     ("llmops_nb.finetune:cli_jobs", "list fine-tune jobs; `jobs stop ID` stops one, `jobs resume ID` resumes one"),
+    "export-gguf": ("llmops_nb.export:cli_export_gguf", "merge an adapter into its base and write a GGUF file for llama.cpp, Ollama or LM Studio"),
 }
 
 def _usage() -> str:
@@ -75,9 +76,9 @@ def cli_models(argv) -> int:
     ms = list_models()
     if a.json: print(json.dumps(ms, indent=1)); return 0
     w = max(len(m["name"]) for m in ms)
-    print(f"{'name':<{w}}  installed  {'source':<30}  description")
+    print(f"{'name':<{w}}  installed  {'source':<30}  {'engines':<29}  description")
     for m in ms:
-        print(f"{m['name']:<{w}}  {'yes' if m['installed'] else 'no ':<9}  {m['source']:<30}  {m['description']}"
+        print(f"{m['name']:<{w}}  {'yes' if m['installed'] else 'no ':<9}  {m['source']:<30}  {', '.join(m['engines']):<29}  {m['description']}"
               + ("" if m["installed"] else f"  ({m['pip']})"))
     return 0
 
@@ -95,8 +96,8 @@ def _gen_parser() -> argparse.ArgumentParser:
     p.add_argument("--stop", action="append", default=None, help="stop string (repeatable)")
     p.add_argument("--system", default=None, help="system message for chat models")
     p.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp32"], help="bf16, fp16 or fp32 (default: fastest here)")
-    p.add_argument("--engine", default="auto", choices=["auto", "fast", "transformers"],
-                   help="fast decoder or transformers' generate (default: the fast decoder when the model fits it)")
+    p.add_argument("--engine", default="auto", choices=["auto", "fast", "transformers", "llama.cpp"],
+                   help="llama.cpp on a GGUF file, the fast decoder or transformers' generate (default: the fastest that fits)")
     p.add_argument("--stream", action="store_true", help="print tokens as they are generated (one prompt)")
     p.add_argument("--json", action="store_true", help="print one JSON record per prompt")
     p.add_argument("--no-record", action="store_true", help="do not record the calls in the store")

@@ -170,9 +170,10 @@ def _update_run(store, run_id, **vals):
 
 # %% ../nbs/07a_compare.ipynb #a9fd3166
 def _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_kw) -> dict:
-    "{label: (generations or None, cached flags, error, fingerprint)}; a failing model keeps the others."
+    "{label: (generations or None, cached flags, error, fingerprint, engine)}; a failing model keeps the others."
     from llmops_nb.models import load_model
     from llmops_nb.remote import scrub_secrets
+    from llmops_nb.generate import pick_engine
     res, bar = {}, progress(entries, desc="compare models", disable=None if show_progress is None else not show_progress)
     for label, m, ctx in bar:
         lm = None
@@ -180,12 +181,13 @@ def _run_all(entries, prompts, params, store, run_id, system, cache, show_progre
             lm = load_model(m)
             with (ctx() if ctx else contextlib.nullcontext()):
                 gens, cached = run_model(lm, prompts, params, store, run_id, system, cache, show_progress, **gen_kw)
-            res[label] = (gens, cached, None, lm.fingerprint)
+            eng = getattr(lm, "backend", None) or pick_engine(lm, gen_kw.get("engine", "auto"), max(1, cached.count(False)))[0]
+            res[label] = (gens, cached, None, lm.fingerprint, eng)
         except InputError as e:
             if lm is None: raise
-            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), lm.fingerprint)
+            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), lm.fingerprint, None)
         except Exception as e:
-            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), getattr(lm, "fingerprint", None))
+            res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), getattr(lm, "fingerprint", None), None)
     return res
 
 # %% ../nbs/07a_compare.ipynb #b53b8af0
@@ -260,7 +262,7 @@ def _build(cls: Comparison, res, prompts, references, metrics, params, store, ru
     pd = lazy("pandas")
     rows, summ, errors = [], [], {}
     ptxt = [p if isinstance(p, str) else json.dumps(p, ensure_ascii=False) for p in prompts]
-    for label, (gens, cached, err, fp) in res.items():
+    for label, (gens, cached, err, fp, *eng) in res.items():
         if gens is None:
             errors[label] = err
             rows += [dict(item=i, prompt=ptxt[i], model=label, output="", reference=None if references is None else references[i],
@@ -277,7 +279,7 @@ def _build(cls: Comparison, res, prompts, references, metrics, params, store, ru
             for k, v in per.items(): r[k] = v[ok.index(i)] if i in ok else float("nan")
             rows.append(r)
         s = _corpus_metrics([preds[i] for i in ok], None if references is None else [references[i] for i in ok], metrics, [gens[i] for i in ok]) if ok else {}
-        summ.append(dict(model=label, fingerprint=fp, n=len(prompts), errors=len(prompts) - len(ok), cached=sum(cached), error=None, **s))
+        summ.append(dict(model=label, fingerprint=fp, n=len(prompts), errors=len(prompts) - len(ok), cached=sum(cached), error=None, **s, engine=eng[0] if eng else None))
     df, summary = pd.DataFrame(rows), pd.DataFrame(summ).set_index("model")
     return cls(df, summary, list(res), list(prompts), None if references is None else list(references), list(metrics), params, store, run_id, name or "comparison", errors)
 

@@ -4,17 +4,19 @@
 
 # %% ../nbs/03_generate.ipynb #9e3dfdd6
 from __future__ import annotations
-import json, time, math, threading
+import json, time, math, threading, logging, warnings
 from dataclasses import dataclass, asdict, field
 from typing import Callable, Optional, Union
 from .core import InputError, check, lazy, sha256_text, progress, StopToken, Cancelled
 from .models import load_model, LoadedModel
 from .engine import why_not_fast, decoder_for, run
+from .llamacpp import why_not_llamacpp, llamacpp_model
 from .store import Store, default_store
 from .schema import Generation, GenParams
 
+
 # %% auto #0
-__all__ = ['ENGINES', 'render_prompt', 'auto_batch_size', 'params_json', 'generate']
+__all__ = ['ENGINES', 'render_prompt', 'auto_batch_size', 'pick_engine', 'params_json', 'generate']
 
 # %% ../nbs/03_generate.ipynb #cff292f1
 def _check_prompts(prompts) -> list:
@@ -123,7 +125,7 @@ def _encode(lm, texts, params, truncate):
     return out
 
 # %% ../nbs/03_generate.ipynb #d57c0157
-ENGINES = ("auto", "fast", "transformers")
+ENGINES = ("auto", "fast", "transformers", "llama.cpp")
 
 def _pick_engine(lm, engine: str) -> str:
     "'fast' or 'transformers' for `engine` on `lm`; 'auto' takes the fast decoder whenever the model fits it."
@@ -147,6 +149,25 @@ def _run_batch(lm, batch_ids, params, tracker, engine: str = "transformers"):
     if params.greedy: kw.update(temperature=None, top_p=None, top_k=None)
     else: kw.update(temperature=float(params.temperature), top_p=float(params.top_p), top_k=int(params.top_k) or None)
     with torch.inference_mode(): lm.model.generate(input_ids=ids, attention_mask=mask, **kw)
+
+# %% ../nbs/03_generate.ipynb #68661799
+def pick_engine(lm, engine: str = "auto", n_prompts: int = 1, streaming: bool = False) -> tuple:
+    "(engine that runs `n_prompts` on `lm`, why a GGUF model is not on llama.cpp or None) for `engine`."
+    if engine in ("auto", "llama.cpp"):
+        why = why_not_llamacpp(lm)
+        if engine == "llama.cpp":
+            if why is not None: llamacpp_model(lm)               # raises, saying why
+            return "llama.cpp", None
+        if why is None and (n_prompts == 1 or streaming): return "llama.cpp", None
+        if why is None: why = f"{n_prompts} prompts run faster batched on torch"
+        if getattr(lm, "gguf_path", None) is not None:
+            return _pick_engine(lm, engine), f"engine='auto' runs {lm.name!r} on torch, not llama.cpp: {why}"
+    return _pick_engine(lm, engine), None
+
+def _note(msg: str):
+    "Log `msg` (one line) and, the first time, warn when it is about an install."
+    logging.getLogger("llmops_nb").info(msg)
+    if "not installed" in msg: warnings.warn(msg, stacklevel=3)
 
 # %% ../nbs/03_generate.ipynb #f1f333ea
 def _eos_ids(lm):
@@ -224,7 +245,9 @@ def generate(model, prompts, *, max_new_tokens: int = 128, temperature: float = 
     lm = load_model(model, **load_kw)
     store = default_store() if store is None else store
     if hasattr(lm, "complete"): return _generate_remote(lm, prompts, params, stream, system, stop_token, store, prompt_version_id, run_id)
-    engine = _pick_engine(lm, engine)
+    engine, note = pick_engine(lm, engine, len(prompts), stream is not None)
+    if note: _note(note)
+    if engine == "llama.cpp": return _generate_llamacpp(lm, prompts, params, stream, system, truncate, stop_token, store, prompt_version_id, run_id)
     texts = [render_prompt(lm, p, system) for p in prompts]
     ids = _encode(lm, texts, params, truncate)
     gens = [None] * len(prompts)
@@ -237,4 +260,27 @@ def generate(model, prompts, *, max_new_tokens: int = 128, temperature: float = 
 def _generate_remote(rm, prompts, params, stream, system, stop_token, store, prompt_version_id, run_id) -> list:
     gens = rm.complete(prompts, params, stream=stream, stop_token=stop_token, system=system)
     _record(store, rm, gens, [rm.prompt_text(p, system) for p in prompts], params, prompt_version_id, run_id)
+    return gens
+
+# %% ../nbs/03_generate.ipynb #f6c3e73a
+def _generate_llamacpp(lm, prompts, params, stream, system, truncate, stop_token, store, prompt_version_id, run_id) -> list:
+    eng = llamacpp_model(lm)
+    texts = [eng.render(p, system) for p in prompts]
+    ctx, m = eng.context_length, params.max_new_tokens
+    check(m < ctx, f"max_new_tokens={m} is beyond the context window of {lm.name!r} ({ctx} tokens); use at most {ctx - 1}")
+    ids = [eng.encode(t) for t in texts]
+    for i, x in enumerate(ids):
+        check(len(x) <= ctx - m or truncate, f"prompt {i} has {len(x)} tokens but {lm.name!r} leaves room for {ctx - m} "
+                                             f"({ctx} context - {m} new); shorten it, lower max_new_tokens, or pass truncate=True")
+    ids = [x[-(ctx - m):] for x in ids]
+    gens = []
+    for i, (p, x) in enumerate(zip(prompts, ids)):
+        g = Generation(p, "", "cancelled", len(x), 0, 0.0, 0.0, lm.name)
+        if stop_token is None or not stop_token.stopped:
+            try: g = Generation(p, model=lm.name, **eng.run(x, params, (lambda t, i=i: stream(i, t)) if stream else None, stop_token))
+            except Exception as e:
+                _record(store, eng, [Generation(p, "", "error", len(x), 0, 0.0, 0.0, lm.name, error=f"{type(e).__name__}: {e}")], [texts[i]], params, prompt_version_id, run_id)
+                raise
+        _record(store, eng, [g], [texts[i]], params, prompt_version_id, run_id)
+        gens.append(g)
     return gens

