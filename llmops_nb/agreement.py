@@ -22,7 +22,10 @@ from .ratings import Ratings, RatingSchema
 __all__ = ['cohen_kappa', 'fleiss_kappa', 'count_table', 'krippendorff_alpha']
 
 # %% ../nbs/09a_agreement.ipynb #8276d256
-def cohen_kappa(a, b, weights: str = None) -> float:
+def cohen_kappa(a,                  # labels from the first annotator
+                b,                  # labels from the second, for the same items
+                weights: str = None # None, 'linear' or 'quadratic'
+               ) -> float:
     "Cohen's kappa between labels `a` and `b` of the same items; `weights` None, 'linear' or 'quadratic' (as scikit-learn's `cohen_kappa_score`)."
     a, b = np.asarray(a), np.asarray(b)
     check(a.shape == b.shape and a.ndim == 1 and len(a), f"cohen_kappa needs two equally long, non-empty label lists; got {a.shape} and {b.shape}")
@@ -51,6 +54,7 @@ def fleiss_kappa(table) -> float:
     p_mean, p_mean_exp = p_rat.mean(), (p_cat * p_cat).sum()
     with np.errstate(divide="ignore", invalid="ignore"): return float((p_mean - p_mean_exp) / (1 - p_mean_exp))
 
+# %% ../nbs/09a_agreement.ipynb #fa2ee4f2
 def count_table(values) -> tuple:
     "(items × categories counts, categories) of `values`: one list of labels per item."
     cats = sorted({v for vs in values for v in vs}, key=str)
@@ -97,6 +101,7 @@ def _codes(vals) -> tuple:
     cats = sorted({json.dumps(v, sort_keys=True) for v in vals})
     return [float(cats.index(json.dumps(v, sort_keys=True))) for v in vals], False
 
+# %% ../nbs/09a_agreement.ipynb #a9bc79b1
 def _group_agreement(g) -> dict:
     "Agreement of one (schema, criterion) group of current ratings with columns annotator, unit, value."
     codes, ordinal = _codes(g.value.tolist())
@@ -142,6 +147,7 @@ def annotator_stats(self: Ratings, task: str = None):
                             first=pd.to_datetime(g.ts.min(), unit="s").dt.floor("s"), last=pd.to_datetime(g.ts.max(), unit="s").dt.floor("s")))
     return out.sort_values("ratings", ascending=False)
 
+# %% ../nbs/09a_agreement.ipynb #78866bb6
 @patch
 def disagreements(self: Ratings, task: str = None, top: int = 10):
     "The `top` items whose annotators disagree most (and at all): 1 - the majority's share of votes, then the spread of scores."

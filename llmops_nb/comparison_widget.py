@@ -14,13 +14,13 @@ from fastcore.basics import patch
 
 
 # %% auto #0
-__all__ = ['ComparisonState', 'ModelComparison']
+__all__ = ['ModelComparisonState', 'ModelComparison']
 
 # %% ../nbs/12_model_comparison.ipynb #0330cdf6
-class ComparisonState:
+class ModelComparisonState:
     "What the comparison view shows: baseline for diffs, sort, disagreement filter, the pair being rated, and the annotator."
     def __init__(self, comparison: Comparison, annotator: str = "user", store=None):
-        check(isinstance(comparison, Comparison), f"ComparisonState needs a Comparison, not {type(comparison).__name__}")
+        check(isinstance(comparison, Comparison), f"ModelComparisonState needs a Comparison, not {type(comparison).__name__}")
         self.c = comparison
         self.store = store if store is not None else (comparison.store if comparison.store not in (None, False) else default_store())
         self.baseline = "reference" if comparison.references else comparison.models[0]
@@ -33,31 +33,33 @@ class ComparisonState:
 
 # %% ../nbs/12_model_comparison.ipynb #cc3dfb36
 @patch
-def disagrees(self: ComparisonState, i: int) -> bool:
+def disagrees(self: ModelComparisonState, i: int) -> bool:
     "True when the models' outputs for prompt `i` are not all the same (ignoring surrounding whitespace)."
     outs = self.c.df[self.c.df.item == i].output.fillna("").str.strip()
     return outs.nunique() > 1
 
+# %% ../nbs/12_model_comparison.ipynb #8a0c9b6b
 @patch
-def items(self: ComparisonState) -> list:
+def items(self: ModelComparisonState) -> list:
     "Prompt indices shown: all, or only those where the models disagree."
     return [i for i in range(len(self.c.prompts)) if not self.only_disagree or self.disagrees(i)]
 
 # %% ../nbs/12_model_comparison.ipynb #12b4367b
 @patch
-def set_baseline(self: ComparisonState, b: str):
+def set_baseline(self: ModelComparisonState, b: str):
     "Diff every column against `b`: 'reference' or a model."
     check(b in self.baselines, f"baseline {b!r} is not one of: {', '.join(self.baselines)}")
     self.baseline = b
 
+# %% ../nbs/12_model_comparison.ipynb #8f10d3c6
 @patch
-def grid_html(self: ComparisonState) -> str:
+def grid_html(self: ModelComparisonState) -> str:
     "The escaped, diffed grid of the shown prompts."
     return f"<style>ins{{background:#d4f7d4;text-decoration:none}}del{{background:#f7d4d4}}</style>" + self.c.grid_html(self.baseline, self.items())
 
 # %% ../nbs/12_model_comparison.ipynb #ad28e21f
 @patch
-def metrics_table(self: ComparisonState):
+def metrics_table(self: ModelComparisonState):
     "The per-model summary sorted by `sort_by` (ascending when `ascending`)."
     t = self.c.summary_table()
     if self.sort_by is not None:
@@ -65,21 +67,27 @@ def metrics_table(self: ComparisonState):
         t = t.sort_values(self.sort_by, ascending=self.ascending, kind="stable")
     return t
 
+# %% ../nbs/12_model_comparison.ipynb #5d4cdaf9
 @patch
-def metrics_html(self: ComparisonState) -> str:
+def metrics_html(self: ModelComparisonState) -> str:
     "The sorted metrics table as escaped HTML."
     return table_html(self.metrics_table())
 
 # %% ../nbs/12_model_comparison.ipynb #9c81460a
 @patch(as_prop=True)
-def ratings(self: ComparisonState) -> Ratings:
+def ratings(self: ModelComparisonState) -> Ratings:
     "The `Ratings` the Prefer buttons write through (made on first use, on the comparison's store)."
     if getattr(self, "_ratings", None) is None: self._ratings = Ratings(self.store)
     return self._ratings
 
+# %% ../nbs/12_model_comparison.ipynb #b2d1a2a4
 @patch
-def prefer(self: ComparisonState, choice: str, item: int = None, comment: str = None) -> int:
-    "Record through `Ratings` that `annotator` prefers output A, B or neither (`choice` 'A', 'B' or 'tie') for prompt `item`; the rating id (None while journaled)."
+def prefer(self: ModelComparisonState,
+           choice: str,         # 'A', 'B' or 'tie'
+           item: int = None,    # prompt index; None rates `self.item`
+           comment: str = None, # free-text note stored with the rating
+          ) -> int:
+    "Record that `annotator` prefers output A, B or neither for prompt `item`; the rating id (None while journaled)."
     check(isinstance(choice, str) and choice.lower() in ("a", "b", "tie"), f"choice {choice!r} must be 'A', 'B' or 'tie'")
     i = self.item if item is None else item
     check(isinstance(i, int) and 0 <= i < len(self.c.prompts), f"item {i!r} must be a prompt index from 0 to {len(self.c.prompts) - 1}")
@@ -91,8 +99,9 @@ def prefer(self: ComparisonState, choice: str, item: int = None, comment: str = 
               call_ids=[int(ca), int(cb)], run_id=self.c.run_id, item=i)
     return self.ratings.add(it, choice.lower(), "pairwise", self.annotator, comment=comment)
 
+# %% ../nbs/12_model_comparison.ipynb #961acd31
 @patch
-def _repr_markdown_(self: ComparisonState):
+def _repr_markdown_(self: ModelComparisonState):
     return (f"**ModelComparison** — {len(self.c.models)} models, {len(self.items())}/{len(self.c.prompts)} prompts shown; "
             f"diff against `{esc(self.baseline)}`; rating `{esc(self.a)}` (A) vs `{esc(self.b)}` (B) on prompt {self.item} as `{esc(self.annotator)}`")
 
@@ -104,8 +113,30 @@ class ModelComparison:
         else:
             check(prompts is not None, "ModelComparison(models, prompts, ...) needs prompts, or pass a Comparison")
             cmp = compare(comparison_or_models, prompts, references, store=store, **compare_kw)
-        self.state = ComparisonState(cmp, annotator=annotator, store=store)
+        self.state = ModelComparisonState(cmp, annotator=annotator, store=store)
         self._build(); self.refresh()
+
+# %% ../nbs/12_model_comparison.ipynb #4de585ae
+@patch
+def _changed(self: ModelComparison, change=None):
+    s = self.state
+    s.set_baseline(self.baseline.value); s.only_disagree = self.disagree.value
+    s.sort_by = None if self.sort.value == "(none)" else self.sort.value; s.ascending = self.ascending.value
+    s.a, s.b = self.a.value, self.b.value
+    if self.item.value is not None: s.item = self.item.value
+    self.refresh()
+
+# %% ../nbs/12_model_comparison.ipynb #e4ab1a4b
+@patch
+def refresh(self: ModelComparison):
+    "Redraw the grid, the table and the prompt choices from the state."
+    s = self.state
+    self.grid.value, self.table.value = s.grid_html(), s.metrics_html()
+    its = s.items()
+    if list(self.item.options) != its:
+        self.item.unobserve(self._changed, names="value"); self.item.options = its
+        self.item.value = s.item if s.item in its else (its[0] if its else None); self.item.observe(self._changed, names="value")
+        if its: s.item = self.item.value
 
 # %% ../nbs/12_model_comparison.ipynb #b34bb68e
 @patch
@@ -126,27 +157,7 @@ def _build(self: ModelComparison):
     self.widget = W.VBox([W.HBox([self.baseline, self.disagree]), self.grid, W.HBox([self.sort, self.ascending]), self.table, self.fig,
                           W.HBox([self.a, self.b, self.item]), W.HBox([self.prefer_a, self.prefer_b, self.tie]), self.status])
 
-# %% ../nbs/12_model_comparison.ipynb #4de585ae
-@patch
-def _changed(self: ModelComparison, change=None):
-    s = self.state
-    s.set_baseline(self.baseline.value); s.only_disagree = self.disagree.value
-    s.sort_by = None if self.sort.value == "(none)" else self.sort.value; s.ascending = self.ascending.value
-    s.a, s.b = self.a.value, self.b.value
-    if self.item.value is not None: s.item = self.item.value
-    self.refresh()
-
-@patch
-def refresh(self: ModelComparison):
-    "Redraw the grid, the table and the prompt choices from the state."
-    s = self.state
-    self.grid.value, self.table.value = s.grid_html(), s.metrics_html()
-    its = s.items()
-    if list(self.item.options) != its:
-        self.item.unobserve(self._changed, names="value"); self.item.options = its
-        self.item.value = s.item if s.item in its else (its[0] if its else None); self.item.observe(self._changed, names="value")
-        if its: s.item = self.item.value
-
+# %% ../nbs/12_model_comparison.ipynb #0ff236ff
 @patch
 def _prefer(self: ModelComparison, choice):
     try:
@@ -154,8 +165,18 @@ def _prefer(self: ModelComparison, choice):
         self.status.value = f"saved rating {rid}: {esc(choice)} for prompt {self.state.item}"
     except InputError as e: self.status.value = f"<span style='color:#b00'>{esc(str(e))}</span>"
 
+# %% ../nbs/12_model_comparison.ipynb #eda3c077
 @patch
 def _ipython_display_(self: ModelComparison):
     "Display the widget."
     from IPython.display import display
     display(self.widget)
+
+# %% ../nbs/12_model_comparison.ipynb #3cb2a02f
+def __getattr__(name):
+    "Old names of this module: `ComparisonState` is now `ModelComparisonState`."
+    if name == "ComparisonState":
+        import warnings
+        warnings.warn("ComparisonState is now ModelComparisonState (the view is ModelComparison)", DeprecationWarning, stacklevel=2)
+        return ModelComparisonState
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,6 +37,7 @@ def model_info(base: str) -> dict:
                 params=sum(p.numel() for p in m.parameters()), context=getattr(cfg, "max_position_embeddings", 2048),
                 linear=lin, path=str(path) if path else hub, fingerprint=fp)
 
+# %% ../nbs/08a_finetune.ipynb #66d475c8
 def default_targets(base: str) -> list:
     "LoRA target modules for `base`'s architecture (every linear layer when it is not a known one)."
     info = model_info(base)
@@ -51,6 +52,7 @@ def max_processes() -> int:
     except SetupError: pass
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
+# %% ../nbs/08a_finetune.ipynb #a7bf3555
 def _writable(d: Path) -> bool:
     "True when folder `d` exists and is writable, or can be made."
     p = d
@@ -108,6 +110,7 @@ class FinetuneConfig:
 # %% ../nbs/08a_finetune.ipynb #aaec8ea5
 def _num(v, kind=(int,)) -> bool: return isinstance(v, kind) and not isinstance(v, bool)
 
+# %% ../nbs/08a_finetune.ipynb #c55d87b1
 @patch
 def _check_numbers(self: FinetuneConfig):
     check(_num(self.lora_r) and self.lora_r > 0, f"lora_r={self.lora_r!r} must be a positive integer, e.g. 16")
@@ -175,11 +178,13 @@ def validate(self: FinetuneConfig):
     self._check_numbers(); self._check_kinds(); self._check_model(); self._check_data()
     return self
 
+# %% ../nbs/08a_finetune.ipynb #6925af2e
 @patch
 def to_dict(self: FinetuneConfig) -> dict:
     "The config as plain data (the YAML's content)."
     return {f.name: getattr(self, f.name) for f in fields(self)}
 
+# %% ../nbs/08a_finetune.ipynb #91f5071b
 @patch
 def _repr_markdown_(self: FinetuneConfig):
     return (f"**FinetuneConfig** `{self.name}` — {self.method.upper()} of `{self.base}` on {self.n_rows} {self.format} rows, "
@@ -195,6 +200,7 @@ def to_yaml(self: FinetuneConfig, path=None) -> str:
     if path is not None: Path(path).parent.mkdir(parents=True, exist_ok=True); Path(path).write_text(text)
     return text
 
+# %% ../nbs/08a_finetune.ipynb #815956f2
 @patch(cls_method=True)
 def from_dict(cls: FinetuneConfig, d: dict, validate: bool = True) -> FinetuneConfig:
     "A config from plain data `d`; unknown keys are an error. `validate=False` skips the checks (a training process re-reading a checked file)."
@@ -206,6 +212,7 @@ def from_dict(cls: FinetuneConfig, d: dict, validate: bool = True) -> FinetuneCo
     self = cls.__new__(cls); self.__dict__.update({f.name: (f.default_factory() if f.default_factory is not MISSING else f.default) for f in fields(cls)})
     self.__dict__.update(d); return self
 
+# %% ../nbs/08a_finetune.ipynb #e09a756f
 @patch(cls_method=True)
 def from_yaml(cls: FinetuneConfig, path_or_text, validate: bool = True) -> FinetuneConfig:
     "A config from a YAML file or YAML text."
@@ -301,6 +308,7 @@ def status(self: Job) -> str:
     _set(self.store, self.id, status="failed", error=f"the training process (pid {r['pid']}) died ({how}); resume() continues from the last checkpoint")
     return "failed"
 
+# %% ../nbs/08a_finetune.ipynb #da064c4c
 @patch(as_prop=True)
 def error(self: Job) -> Optional[str]:
     "Why the job failed, or None."
@@ -324,6 +332,7 @@ def metrics(self: Job):
     df = df.drop_duplicates("step", keep="last").sort_values("step").reset_index(drop=True)
     return df[cols + [c for c in df.columns if c not in cols]]
 
+# %% ../nbs/08a_finetune.ipynb #29fd0831
 @patch
 def log_tail(self: Job, n: int = 20) -> str:
     "The last `n` lines of the training log."
@@ -354,6 +363,7 @@ def _free_port() -> int:
     import socket
     with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
 
+# %% ../nbs/08a_finetune.ipynb #dabfa877
 def _command(cfg: FinetuneConfig, job_id: int, resume: bool) -> list:
     "The command line that trains `cfg` as job `job_id`: `accelerate launch` when asked for or when several processes, else plain Python."
     mod = ["-m", "llmops_nb.train", str(Path(cfg.output_dir)/"config.yaml"), "--job", str(job_id)] + (["--resume"] if resume else [])
@@ -375,6 +385,7 @@ def _child_env(cfg: FinetuneConfig, store: Store) -> dict:
     env["OMP_NUM_THREADS"] = str(max(1, cores // cfg.num_processes))
     return env
 
+# %% ../nbs/08a_finetune.ipynb #3fb11ae9
 @patch
 def _start(self: Job, resume: bool = False):
     "Start the training process of this job (resuming from its last checkpoint when `resume`)."
@@ -397,7 +408,11 @@ def _dataset_id(store: Store, cfg: FinetuneConfig) -> int:
     return store.insert("datasets", dict(ts=time.time(), name=Path(cfg.data).stem, source=cfg.data, fingerprint=fp, rows=cfg.n_rows,
                                          format=cfg.format, columns=list(FORMATS[cfg.format])))[0]
 
-def launch(config, store: Store = None, wait: bool = False) -> Job:
+# %% ../nbs/08a_finetune.ipynb #779cba36
+def launch(config,              # a FinetuneConfig, a dict of its fields, or a YAML path
+           store: Store = None,  # where the job is recorded (default: the default store)
+           wait: bool = False,   # block until the job ends
+          ) -> Job:
     "Start training `config` (a `FinetuneConfig`, dict or YAML path) in its own process; returns its `Job` (waited for when `wait`)."
     cfg = config if isinstance(config, FinetuneConfig) else FinetuneConfig.from_dict(config) if isinstance(config, dict) else FinetuneConfig.from_yaml(config)
     store = store or default_store()
@@ -425,6 +440,7 @@ def wait(self: Job, timeout: float = None, poll: float = 0.5) -> Job:
         except subprocess.TimeoutExpired: pass
     return self
 
+# %% ../nbs/08a_finetune.ipynb #5063073c
 @patch
 def stop(self: Job, timeout: float = 60) -> Job:
     "Ask the training to stop: it saves a checkpoint and exits (SIGTERM, then SIGKILL, if it does not within `timeout` s)."
@@ -449,12 +465,14 @@ def resume(self: Job, wait: bool = False) -> Job:
     self._start(resume=True)
     return self.wait() if wait else self
 
+# %% ../nbs/08a_finetune.ipynb #3348b966
 @patch(as_prop=True)
 def adapter_path(self: Job) -> Optional[Path]:
     "Folder of the final PEFT adapter, once the job is done."
     a = self.row["adapter_path"]
     return Path(a) if a else None
 
+# %% ../nbs/08a_finetune.ipynb #129c53da
 @patch(as_prop=True)
 def model_name(self: Job) -> Optional[str]:
     "The name 'BASE+NAME' under which `generate`, `compare` and the playground find the fine-tuned model, once done."
@@ -511,7 +529,12 @@ def preference_rows(data) -> list:
           "preference data needs the columns prompt, chosen and rejected in every row (e.g. from Ratings(store).to_dpo())")
     return rows
 
-def dpo_from_ratings(base: str, store: Store = None, task: str = None, wait: bool = False, **config) -> Job:
+# %% ../nbs/08a_finetune.ipynb #8ff09dc2
+def dpo_from_ratings(base: str,           # the model to fine-tune
+                     store: Store = None,  # where the ratings are (default: the default store)
+                     task: str = None,     # only this rating task's ratings
+                     wait: bool = False,   # block until the job ends
+                     **config) -> Job:     # any other `FinetuneConfig` field
     "Launch a DPO job on `base` from the pairwise ratings in `store`, in one call; `config` sets any other `FinetuneConfig` field."
     store = store or default_store()
     rows, ids = from_ratings(store, task)

@@ -23,7 +23,10 @@ def guess_format(rows: list) -> str:
     raise InputError(f"data columns {sorted(cols)} fit no format; give prompt+response, messages, text, or prompt+chosen+rejected")
 
 # %% ../nbs/14_finetune_launcher.ipynb #6e8403ba
-def fitted_defaults(base: str, rows: list, format: str = None) -> dict:
+def fitted_defaults(base: str,          # the model to fine-tune
+                    rows: list,         # the training rows
+                    format: str = None, # their format; None: guessed from the columns
+                   ) -> dict:
     "Form defaults for fine-tuning `base` on `rows`: format, method, rank, learning rate, epochs, batch, max_length, saves."
     format = format or guess_format(rows)
     n = max(len(usable_rows(rows, format)), 1)
@@ -61,6 +64,7 @@ def set(self: FinetuneLauncherState, **kw):
     self.values.update(kw); self._estimate = None
     return self
 
+# %% ../nbs/14_finetune_launcher.ipynb #1f6d160e
 @patch
 def config(self: FinetuneLauncherState) -> FinetuneConfig:
     "The `FinetuneConfig` of the form (raises `InputError` naming the bad field)."
@@ -76,6 +80,7 @@ def estimate(self: FinetuneLauncherState) -> dict:
     except InputError as e: self._estimate, self.error = {}, str(e)
     return self._estimate
 
+# %% ../nbs/14_finetune_launcher.ipynb #351039a2
 @patch
 def estimate_md(self: FinetuneLauncherState) -> str:
     "The estimate as one line of markdown (or the form's error)."
@@ -92,12 +97,14 @@ def launch(self: FinetuneLauncherState) -> Job:
     self.job = launch(self.config(), store=self.store)
     return self.job
 
+# %% ../nbs/14_finetune_launcher.ipynb #a675c930
 @patch
 def stop(self: FinetuneLauncherState):
     "Stop the running job (it saves a checkpoint)."
     check(self.job is not None, "no job launched yet; press Launch first")
     self.job.stop()
 
+# %% ../nbs/14_finetune_launcher.ipynb #902f1ec2
 @patch
 def resume(self: FinetuneLauncherState):
     "Resume the stopped or failed job from its last checkpoint."
@@ -110,6 +117,7 @@ def _eta(secs) -> str:
     m, s = divmod(int(round(secs)), 60)
     return f"ETA {m}:{s:02d}"
 
+# %% ../nbs/14_finetune_launcher.ipynb #39798dbb
 @patch
 def progress(self: FinetuneLauncherState) -> dict:
     "The job's progress: step, total, fraction, status and a text like 'step 3/9 · running · ETA 0:12'."
@@ -135,6 +143,7 @@ def curves(self: FinetuneLauncherState, past: int = 5) -> list:
         if len(m): out.append((f"#{r['id']} {r['name']}", m.step.tolist(), m.loss.tolist(), "past"))
     return out[:2 + past]
 
+# %% ../nbs/14_finetune_launcher.ipynb #b729a5cc
 @patch
 def figure(self: FinetuneLauncherState):
     "A plotly figure of `curves`: solid train, dashed eval, faint past jobs."
@@ -151,12 +160,14 @@ def log_html(self: FinetuneLauncherState, n: int = 15) -> str:
     "The last `n` lines of the job's log, escaped in a `<pre>`."
     return str(pre_html(self.job.log_tail(n))) if self.job is not None else ""
 
+# %% ../nbs/14_finetune_launcher.ipynb #9cd8eaa1
 @patch
 def jobs_html(self: FinetuneLauncherState) -> str:
     "The past jobs as an escaped table."
     df = jobs(self.store, limit=10)
     return str(table_html(df.drop(columns=["created"]))) if len(df) else ""
 
+# %% ../nbs/14_finetune_launcher.ipynb #36f403e5
 @patch
 def comparison_args(self: FinetuneLauncherState, n: int = 8) -> tuple:
     "({label: model} of the base and the fine-tuned model, up to `n` held-out prompts) for `ModelComparison`."
@@ -165,6 +176,7 @@ def comparison_args(self: FinetuneLauncherState, n: int = 8) -> tuple:
     prompts = [r.get("prompt") or r.get("text", "")[:200] or r["messages"][0]["content"] for r in rows[:n]]
     return {self.job.row["base"]: self.job.row["base"], self.job.name: self.job.model_name}, prompts
 
+# %% ../nbs/14_finetune_launcher.ipynb #634d407b
 @patch
 def _repr_markdown_(self: FinetuneLauncherState):
     return f"**FinetuneLauncher** on `{md_esc(self.values.get('base'))}`, {len(self.rows)} rows — {self.progress()['text']}\n\n{self.estimate_md()}"
@@ -188,6 +200,7 @@ def _field_widget(W, k, v):
     if isinstance(v, float): return W.FloatText(value=v, description=k)
     return W.Text(value=str(v or ""), description=k)
 
+# %% ../nbs/14_finetune_launcher.ipynb #b205d1ae
 @patch
 def _build(self: FinetuneLauncher):
     "Create the widgets."
@@ -214,6 +227,7 @@ def _wire(self: FinetuneLauncher):
     self.resume_b.on_click(lambda b: self._do(self.state.resume, watch=True))
     self.compare_b.on_click(lambda b: self._do(self._compare))
 
+# %% ../nbs/14_finetune_launcher.ipynb #8834fa20
 @patch
 def _do(self: FinetuneLauncher, f, watch: bool = False):
     "Call `f`, showing an error line instead of raising; start the polling thread when `watch`."
@@ -228,6 +242,7 @@ def _show_estimate(self: FinetuneLauncher):
     from llmops_nb.render import markdown_html
     self.estimate.value = str(markdown_html(self.state.estimate_md()))
 
+# %% ../nbs/14_finetune_launcher.ipynb #48698b0e
 @patch
 def refresh(self: FinetuneLauncher):
     "Redraw progress, curves, log, past jobs and buttons from the state."
@@ -244,6 +259,7 @@ def refresh(self: FinetuneLauncher):
     self.compare_b.disabled = p["status"] != "done"
     if not self.estimate.value: self._show_estimate()
 
+# %% ../nbs/14_finetune_launcher.ipynb #cbb3dc97
 @patch
 def _watch(self: FinetuneLauncher):
     "Poll the job until it ends, redrawing each time."
@@ -251,6 +267,7 @@ def _watch(self: FinetuneLauncher):
         time.sleep(self.poll); self.refresh()
     self.refresh()
 
+# %% ../nbs/14_finetune_launcher.ipynb #eca68741
 @patch
 def _compare(self: FinetuneLauncher):
     "Open a `ModelComparison` of the fine-tuned model against its base on held-out prompts."

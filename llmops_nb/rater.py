@@ -57,6 +57,7 @@ def _resume(self: RaterState):
         else: self.values[ix[r.item_key]] = r.value
     self.pos = next((p for p, i in enumerate(self.order) if not self.is_done(i)), 0)
 
+# %% ../nbs/13_rater.ipynb #056b8784
 @patch
 def is_done(self: RaterState, i: int) -> bool:
     "Whether item `i` has a rating (for a rubric: on every criterion)."
@@ -68,19 +69,23 @@ def is_done(self: RaterState, i: int) -> bool:
 @patch(as_prop=True)
 def index(self: RaterState) -> int: return self.order[self.pos]
 
+# %% ../nbs/13_rater.ipynb #17cd479b
 @patch(as_prop=True)
 def item(self: RaterState) -> dict: return self.items[self.index]
 
+# %% ../nbs/13_rater.ipynb #405d99ee
 @patch(as_prop=True)
 def criterion(self: RaterState):
     "The rubric criterion the digit keys rate now (None for other schemas)."
     return self.schema.criteria[self.crit] if self.schema.criteria else None
 
+# %% ../nbs/13_rater.ipynb #8e8a89b8
 @patch
 def left_of(self: RaterState, i: int) -> str:
     "Which output of pair `i` ('a' or 'b') is shown on the left: random per item and annotator, the same on every visit."
     return "a" if int(sha256_text(self.items[i]["key"] + "|" + self.annotator)[:8], 16) % 2 == 0 else "b"
 
+# %% ../nbs/13_rater.ipynb #9be1feaf
 @patch
 def _shown(self: RaterState): self.shown_at = time.perf_counter()
 
@@ -90,6 +95,7 @@ def go(self: RaterState, step: int):
     "Move `step` items forward (or back), staying within the queue."
     self.pos = min(max(self.pos + step, 0), len(self.order) - 1); self.crit = 0; self.comment_open = False; self._shown()
 
+# %% ../nbs/13_rater.ipynb #1b2715f5
 @patch
 def skip(self: RaterState):
     "Leave the current item unrated for now and move on."
@@ -108,6 +114,7 @@ def _commit(self: RaterState, fn, *args, **kw):
     if self.on_commit is not None: f.add_done_callback(self.on_commit)
     return f
 
+# %% ../nbs/13_rater.ipynb #39f24f25
 @patch
 def _give(self: RaterState, value, criterion=None, comment=None, advance=True):
     "Rate the current item `value` (checked first) on `criterion`, remember the old value for undo, and move on."
@@ -134,6 +141,7 @@ def _advance(self: RaterState):
     elif self.pos < len(self.order) - 1: self.go(1)
     else: self.crit = 0
 
+# %% ../nbs/13_rater.ipynb #a490f38a
 @patch
 def undo(self: RaterState):
     "Take back the last rating given in this session: its item gets its earlier value back (or none), and is shown again."
@@ -190,6 +198,7 @@ def toggle(self: RaterState, tag: str) -> str:
     self._give(new, advance=False)
     return f"tags: {', '.join(self.values[self.index]) or 'none'}"
 
+# %% ../nbs/13_rater.ipynb #863bf054
 @patch
 def accept(self: RaterState) -> str:
     "Give the current item's suggestion (a pre-label) as this annotator's rating."
@@ -211,6 +220,7 @@ def comment(self: RaterState, text: str) -> str:
     self.history.pop()                      # re-saving the same value with a comment is not something to undo
     return "comment saved"
 
+# %% ../nbs/13_rater.ipynb #3770a85a
 @patch
 def correct(self: RaterState, text: str) -> str:
     "Correction schema: save `text` as the answer the model should have given, and move on."
@@ -226,12 +236,14 @@ def counts(self: RaterState) -> dict:
     return dict(total=len(self.order), rated=rated, skipped=len(self.skipped - {i for i in self.order if self.is_done(i)}),
                 remaining=len(self.order) - rated, saving=len(self.futures), unsent=self.ratings.unsent)
 
+# %% ../nbs/13_rater.ipynb #9c587f61
 @patch
 def _check_future(self: RaterState, f) -> bool:
     "Record a background commit's error (if any); False so the finished future is dropped."
     if f.exception() is not None: self.error = f"{type(f.exception()).__name__}: {f.exception()}"
     return False
 
+# %% ../nbs/13_rater.ipynb #b5c28952
 @patch
 def status(self: RaterState) -> tuple:
     "('saved' | 'saving' | 'unsent' | 'error', a sentence for the annotator)."
@@ -241,6 +253,7 @@ def status(self: RaterState) -> tuple:
     if c["unsent"]: return "unsent", f"{c['unsent']} unsent: the database is unreachable ({self.ratings.last_error}); kept in a local journal and sent when it is back"
     return "saved", "all ratings saved"
 
+# %% ../nbs/13_rater.ipynb #ea2512a2
 @patch
 def wait(self: RaterState, timeout: float = 30):
     "Wait until the background commits given so far are done."
@@ -399,6 +412,7 @@ def refresh(self: Rater):
     self.widget.html = self.state.html() + (f"<div class='bar'>{esc(self.message)}</div>" if self.message else "")
     self.widget.status = self.state.status()[0]
 
+# %% ../nbs/13_rater.ipynb #4b8b2f65
 @patch
 def _done(self: Rater, f=None):
     "A background commit finished: redraw, so saving… becomes saved (or unsent); while some are unsent, try again in `retry_s`."
@@ -408,6 +422,7 @@ def _done(self: Rater, f=None):
         import threading
         self._timer = threading.Timer(self.retry_s, self._retry); self._timer.daemon = True; self._timer.start()
 
+# %% ../nbs/13_rater.ipynb #2b0aab0b
 @patch
 def _retry(self: Rater):
     "Send the unsent ratings (on the background thread), then redraw."
@@ -415,6 +430,7 @@ def _retry(self: Rater):
     self.state._commit("flush")
     if not self.state.background: self._done()
 
+# %% ../nbs/13_rater.ipynb #30db614c
 @patch
 def _on_msg(self: Rater, widget, content, buffers=None):
     "A key press or a text from the browser."

@@ -124,6 +124,7 @@ class Correction(RatingSchema):
         check(isinstance(value, str) and value.strip(), f"correction {value!r} must be non-empty text: the answer the model should have given")
         return value
 
+# %% ../nbs/09_ratings.ipynb #2e6ad8e9
 class Tags(RatingSchema):
     "Zero or more of `tags` (flags such as 'harmful'), toggled with keys 1-9."
     kind = "tags"
@@ -156,10 +157,14 @@ def schema_from(x) -> RatingSchema:
     return _KINDS[x]()
 
 # %% ../nbs/09_ratings.ipynb #c25c0f3a
-def item_key(prompt, outputs, models=None) -> str:
+def item_key(prompt,       # the prompt text (or None)
+             outputs,      # the rated output(s)
+             models=None,  # the models that gave them
+            ) -> str:
     "Content hash of an item: its `prompt`, `outputs` and `models`."
     return sha256_text(json.dumps([prompt, list(outputs), list(models or [])], ensure_ascii=False, sort_keys=True, default=str))
 
+# %% ../nbs/09_ratings.ipynb #43a40e34
 def _get(d, *names, default=None):
     for n in names:
         if n in d and d[n] is not None and not (isinstance(d[n], float) and d[n] != d[n]): return d[n]
@@ -239,6 +244,7 @@ def _one_line(e) -> str:
     s = str(getattr(e, "orig", None) or e).strip().splitlines()
     return (s[0] if s else type(e).__name__)[:300]
 
+# %% ../nbs/09_ratings.ipynb #7d355372
 def _open_store(store) -> Store:
     "`store` as a `Store`: a `Store`, a URL, or `None` for the default store; an unreachable database is a one-line `SetupError`."
     if isinstance(store, Store): return store
@@ -279,6 +285,7 @@ class Ratings:
 # %% ../nbs/09_ratings.ipynb #fc4c6b65
 def _skey(r) -> tuple: return (r["annotator"], r["item_key"], r["schema"], r.get("task") or "", r.get("criterion") or "")
 
+# %% ../nbs/09_ratings.ipynb #e181bd6e
 def _latest(conn, rows) -> dict:
     "Supersede key -> id of the latest stored row with that key, for the item keys of `rows`."
     t, keys, out = ratings_table, sorted({r["item_key"] for r in rows if r.get("item_key")}), {}
@@ -288,6 +295,7 @@ def _latest(conn, rows) -> dict:
         for a, k, s, tk, c, mx in conn.execute(q): out[(a, k, s, tk or "", c or "")] = mx
     return out
 
+# %% ../nbs/09_ratings.ipynb #552513a5
 def _stored_uids(conn, uids) -> dict:
     t, out = ratings_table, {}
     for i in range(0, len(uids), 500): out.update(dict(conn.execute(sa.select(t.c.uid, t.c.id).where(t.c.uid.in_(uids[i:i + 500]))).all()))
@@ -304,6 +312,7 @@ def _waves(rows) -> list:
         waves[n].append(r)
     return waves
 
+# %% ../nbs/09_ratings.ipynb #084aad7f
 def _insert_many(conn, rows) -> list:
     "Insert `rows` (same keys) in one statement; their ids in order."
     if len(rows) == 1 or conn.dialect.name not in ("sqlite", "postgresql"):
@@ -342,6 +351,7 @@ def _journal(self: Ratings, rows):
     self._jf.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)); self._jf.flush(); os.fsync(self._jf.fileno())
     self.pending.extend(rows)
 
+# %% ../nbs/09_ratings.ipynb #58cf2767
 @patch
 def _journal_done(self: Ratings):
     "All pending rows are stored: forget them and remove the journal file."
@@ -355,6 +365,7 @@ def _journal_done(self: Ratings):
 def _offline(self: Ratings, e):
     self._down_at, self.last_error = time.time(), f"database unreachable: {_one_line(e)}"
 
+# %% ../nbs/09_ratings.ipynb #741eda7b
 @patch
 def _commit(self: Ratings, rows) -> list:
     "Store `rows` now, with any pending ones first; if the database is unreachable, journal them. Ids, or `None` for journaled rows."
@@ -391,6 +402,7 @@ def _read_journal(path) -> list:
         except json.JSONDecodeError: pass
     return rows
 
+# %% ../nbs/09_ratings.ipynb #f34bdb21
 @patch
 def recover(self: Ratings) -> int:
     "Send the journals that sessions which died left for this database; returns how many ratings were sent."
@@ -457,6 +469,7 @@ def add(self: Ratings,
     ids = self._commit(self.rows_for(item, value, schema, annotator, task, criterion, comment, seconds, left))
     return ids if (len(ids) > 1 or (criterion is None and isinstance(value, dict))) else ids[0]
 
+# %% ../nbs/09_ratings.ipynb #bdfd0b5c
 @patch
 def add_pairwise(self: Ratings,
                  prompt,                 # the prompt both outputs answer
@@ -482,6 +495,7 @@ def add_async(self: Ratings, *args, **kw):
     if self._pool is None: self._pool = ThreadPoolExecutor(1, thread_name_prefix="llmops-ratings")
     return self._pool.submit(lambda: self._commit(rows)[-1])
 
+# %% ../nbs/09_ratings.ipynb #f52fd8aa
 @patch
 def add_many(self: Ratings, records) -> list:
     "Import many ratings at once: `records` are dicts of `add`'s arguments; all are validated, then written in one transaction."
@@ -502,7 +516,12 @@ def retract(self: Ratings, rating_id: int, annotator: str):
 
 # %% ../nbs/09_ratings.ipynb #51dfbc8f
 @patch
-def withdraw(self: Ratings, item, schema, annotator: str, task: str = None, criterion: str = None):
+def withdraw(self: Ratings,
+             item,                   # the rated item (as given to `add`)
+             schema,                 # its schema object or name
+             annotator: str,         # whose rating to withdraw
+             task: str = None,       # the rating task's name
+             criterion: str = None): # the rubric criterion
     "Withdraw `annotator`'s current rating of `item` (undo; works offline too): a row with no value that supersedes it."
     sc, annotator, it = schema_from(schema), _check_annotator(annotator), as_item(item)
     if sc.kind == "rubric": sc.schema_of(criterion)
@@ -536,7 +555,12 @@ _COLS = ["id", "ts", "task", "schema", "criterion", "annotator", "item_key", "pr
          "comment", "supersedes", "call_id", "other_call_id", "run_id", "item", "prompt_version_id", "uid"]
 
 @patch
-def to_frame(self: Ratings, task: str = None, schema=None, annotator: str = None, history: bool = False, judges: bool = True):
+def to_frame(self: Ratings,
+             task: str = None,       # only this rating task
+             schema=None,            # only this schema (object, name or 'judge')
+             annotator: str = None,  # only this annotator
+             history: bool = False,  # every row, superseded ones too
+             judges: bool = True):   # include LLM judges' ratings
     "The current ratings (every row with `history`), filtered by `task`, `schema` and `annotator`; judges' (`judge:...`) too unless `judges=False`."
     df = self._frame(task, history)
     if schema is not None:
@@ -556,6 +580,7 @@ def _repr_markdown_(self: Ratings):
 # %% ../nbs/09_ratings.ipynb #7c23abaa
 def _flip(v): return {"a": "b", "b": "a"}.get(v, v)
 
+# %% ../nbs/09_ratings.ipynb #624e9706
 @patch
 def _with_units(self: Ratings, df):
     "`df` with a `unit` column: the item key, or for rows made without one (judge ratings) the pair of call ids, read from the calls table."
@@ -635,6 +660,7 @@ def export(self: Ratings, kind: str = "ratings", **kw):
     df["value"] = [json.dumps(v, ensure_ascii=False) for v in df.value]
     return df
 
+# %% ../nbs/09_ratings.ipynb #6de4d921
 @patch
 def to_jsonl(self: Ratings, path, kind: str = "ratings", **kw) -> int:
     "Write export `kind` ('ratings', 'dpo' or 'sft') to `path` as JSON lines; returns the number of rows."
@@ -643,6 +669,7 @@ def to_jsonl(self: Ratings, path, kind: str = "ratings", **kw) -> int:
     df.to_json(path, orient="records", lines=True, force_ascii=False)
     return len(df)
 
+# %% ../nbs/09_ratings.ipynb #be70b8b6
 @patch
 def to_dataset(self: Ratings, kind: str = "ratings", **kw):
     "Export `kind` ('ratings', 'dpo' or 'sft') as a Hugging Face `datasets.Dataset`."

@@ -55,6 +55,7 @@ def assigned(self: RatingTask, annotator: str) -> list:
     n, k = len(self.annotators), self.annotators.index(annotator)
     return [i for i in range(len(self.items)) if any((i * self.overlap + j) % n == k for j in range(self.overlap))]
 
+# %% ../nbs/09b_tasks.ipynb #6c86ae1d
 @patch
 def done(self: RatingTask, annotator: str, ratings: Ratings) -> set:
     "Keys of the items `annotator` has rated in this task (for a rubric: on every criterion)."
@@ -69,6 +70,7 @@ def queue(self: RatingTask, annotator: str, ratings: Ratings) -> list:
     done = self.done(annotator, ratings)
     return [i for i in self.assigned(annotator) if self.items[i]["key"] not in done]
 
+# %% ../nbs/09b_tasks.ipynb #0dd8893b
 @patch
 def progress(self: RatingTask, ratings: Ratings):
     "Per annotator: items assigned, done, remaining and percent done."
@@ -91,6 +93,7 @@ def suggest(self: RatingTask, values: dict):
         self.suggestions[key] = self.schema.check(v)
     return self
 
+# %% ../nbs/09b_tasks.ipynb #4b1cb35e
 @patch
 def accept(self: RatingTask,
            i: int,                  # item index
@@ -139,6 +142,7 @@ def save(self: RatingTask, store) -> int:
         if rid is None: return conn.execute(t.insert().values(name=self.name, created=time.time(), **vals)).inserted_primary_key[0]
         conn.execute(t.update().where(t.c.id == rid).values(**vals)); return rid
 
+# %% ../nbs/09b_tasks.ipynb #64b167f6
 @classmethod
 @patch(cls_method=True)
 def load(cls: RatingTask, store, name: str) -> RatingTask:
@@ -154,6 +158,7 @@ def load(cls: RatingTask, store, name: str) -> RatingTask:
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise InputError(f"{self.prog}: {message}")
 
+# %% ../nbs/09b_tasks.ipynb #1c859d36
 def _ratings_parser():
     p = _Parser(prog="llmops-nb ratings", description="Rating statistics and exports.")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
@@ -179,6 +184,7 @@ def _stats(r: Ratings, task) -> dict:
                 disagreements=js(r.disagreements(task, top=5).assign(unit=lambda d: d.unit.str[:12])) if len(df) else [],
                 progress={t: js(RatingTask.load(r.store, t).progress(r).reset_index()) for t in tasks})
 
+# %% ../nbs/09b_tasks.ipynb #449a3076
 def cli_ratings(argv) -> int:
     "`llmops-nb ratings stats|export ...`: rating statistics, or an export to JSONL, DPO or SFT."
     a = _ratings_parser().parse_args(argv)
