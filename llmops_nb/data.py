@@ -36,6 +36,7 @@ def _stats(x: np.ndarray) -> dict:
     p = np.percentile(x, [50, 95])
     return dict(min=int(x.min()), mean=round(float(x.mean()), 2), median=float(p[0]), p95=float(p[1]), max=int(x.max()))
 
+# %% ../nbs/05c_data.ipynb #c6e5b7f0
 def _hist(x: np.ndarray, bins: int = 40) -> dict:
     "Pre-binned histogram of integer values `x`: bin `edges` and `counts` (a million rows draw instantly)."
     if not len(x): return dict(edges=[0, 1], counts=[0])
@@ -71,15 +72,17 @@ class Profile:
     params: dict = field(default_factory=dict, repr=False)
     skipped: int = 0         # bad lines the loader dropped (on_bad_lines='skip')
 
-    def to_dict(self, clusters: int = 20) -> dict:
-        "Everything as plain JSON-able values (the `clusters` largest clusters of each kind; no per-row arrays)."
-        d = {k: getattr(self, k) for k in ("rows", "source", "shape", "text", "missing", "empty", "chars", "words", "labels",
-                                            "exact_duplicates", "near_duplicates", "outliers", "pii", "timings", "params")}
-        d["skipped_lines"] = self.skipped
-        d["token_lengths"] = self.tokens if self.tokens else dict(min=None, median=None, p95=None, max=None, model=None)
-        d["exact_clusters"] = self.exact_clusters[:clusters]; d["near_clusters"] = self.near_clusters[:clusters]
-        d["histograms"] = self.hists
-        return d
+# %% ../nbs/05c_data.ipynb #e4e99cd2
+@patch
+def to_dict(self: Profile, clusters: int = 20) -> dict:
+    "Everything as plain JSON-able values (the `clusters` largest clusters of each kind; no per-row arrays)."
+    d = {k: getattr(self, k) for k in ("rows", "source", "shape", "text", "missing", "empty", "chars", "words", "labels",
+                                        "exact_duplicates", "near_duplicates", "outliers", "pii", "timings", "params")}
+    d["skipped_lines"] = self.skipped
+    d["token_lengths"] = self.tokens if self.tokens else dict(min=None, median=None, p95=None, max=None, model=None)
+    d["exact_clusters"] = self.exact_clusters[:clusters]; d["near_clusters"] = self.near_clusters[:clusters]
+    d["histograms"] = self.hists
+    return d
 
 # %% ../nbs/05c_data.ipynb #51957b0f
 @patch
@@ -116,8 +119,17 @@ def _step(name, timings, bar, stop):
     return _S()
 
 # %% ../nbs/05c_data.ipynb #45359e93
-def profile(data, text: str = None, label: str = None, model=None, context_length: int = None, near_threshold: float = 0.7,
-            ngram: int = 2, near: bool = True, pii_examples: int = 3, stop: StopToken = None, **load_opts) -> Profile:
+def profile(data,                        # anything `load_data` takes: a path, DataFrame, rows, `Data`
+            text: str = None,            # the text column (default: detected from the data's shape)
+            label: str = None,           # a label column for the class balance
+            model=None,                  # a model whose tokenizer counts tokens; None to skip
+            context_length: int = None,  # count rows longer than this many tokens (default: the model's)
+            near_threshold: float = 0.7, # Jaccard similarity for near duplicates, in (0, 1]
+            ngram: int = 2,              # word n-gram size for near duplicates
+            near: bool = True,           # look for near duplicates
+            pii_examples: int = 3,       # masked examples kept per PII kind
+            stop: StopToken = None,      # stops the work between steps when set
+            **load_opts) -> Profile:     # other `load_data` options
     "Profile `data` (anything `load_data` takes): lengths, tokens with `model`'s tokenizer, `label` balance, duplicates, outliers, PII."
     data = load_data(data, text=text, **load_opts) if not isinstance(data, Data) or text is not None else data
     if label is not None: check(label in data.columns, f"label column {label!r} not in data; columns are: {', '.join(data.columns)}")
@@ -206,11 +218,13 @@ class _ArgError(Exception): pass
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise _ArgError(message)
 
+# %% ../nbs/05c_data.ipynb #6692054f
 def _default_model():
     from llmops_nb.models import MODELS
     s = MODELS.get("smollm2-135m-instruct")
     return s.name if s is not None and s.installed() else None
 
+# %% ../nbs/05c_data.ipynb #6b298a55
 def cli_profile(argv: list) -> int:
     "Run `llmops-nb profile` with arguments `argv`; print the profile (markdown, or one JSON object with --json); return the exit code."
     ap = _Parser(prog="llmops-nb profile", description="Profile a text dataset: lengths, tokens, duplicates, outliers, PII.")

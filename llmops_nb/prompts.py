@@ -24,9 +24,20 @@ __all__ = ['case_scores', 'GoldenRun', 'cli_prompts', 'PromptTemplate', 'prompt_
 # %% ../nbs/04b_prompts.ipynb #8c9c6401
 _all_ = ["PromptTemplate", "prompt_for", "fit_prompt", "PromptVersion", "PromptRegistry"]
 
+# %% ../nbs/04b_prompts.ipynb #19f08ee5
+@patch
+def golden(self: PromptRegistry, name: str):
+    "The golden set of prompt `name` as a DataFrame: id, one column per variable, expected."
+    import pandas as pd
+    rows = self.store.rows("prompt_golden", name=name)
+    return pd.DataFrame([dict(id=r["id"], **json.loads(r["inputs"]), expected=r["expected"]) for r in rows])
+
 # %% ../nbs/04b_prompts.ipynb #ee9d2d7d
 @patch
-def add_golden(self: PromptRegistry, name: str, rows, expected: str = "expected") -> int:
+def add_golden(self: PromptRegistry,
+               name: str,                     # the prompt name the cases belong to
+               rows,                          # a DataFrame or dicts: one column per variable, plus `expected`
+               expected: str = "expected") -> int: # the column holding the expected output
     "Add cases to the golden set of prompt `name` from `rows` (DataFrame or dicts) whose `expected` column holds the expected output; returns how many were new."
     _check_name(name)
     recs = _records(rows)
@@ -49,21 +60,16 @@ def add_golden(self: PromptRegistry, name: str, rows, expected: str = "expected"
         if new: conn.execute(G.insert(), new)
     return len(new)
 
-@patch
-def golden(self: PromptRegistry, name: str):
-    "The golden set of prompt `name` as a DataFrame: id, one column per variable, expected."
-    import pandas as pd
-    rows = self.store.rows("prompt_golden", name=name)
-    return pd.DataFrame([dict(id=r["id"], **json.loads(r["inputs"]), expected=r["expected"]) for r in rows])
-
 # %% ../nbs/04b_prompts.ipynb #d6db6ff2
 def _norm(s: str) -> str: return re.sub(r"\s+", " ", (s or "").strip())
 
+# %% ../nbs/04b_prompts.ipynb #187b89c8
 def case_scores(output: str, expected: str) -> dict:
     "Exact match and contains (0 or 1) of `output` against `expected`."
     o, e = _norm(output), _norm(expected)
     return {"exact_match": float(o == e), "contains": float(e.casefold() in o.casefold())}
 
+# %% ../nbs/04b_prompts.ipynb #ff58577e
 def _extra_metrics(outputs, expected, metrics):
     "Corpus metrics of `outputs` against `expected` from `llmops_nb.metrics.score` (default: rouge and chrF, best effort)."
     if metrics is None: metrics = ["rouge", "chrf"]
@@ -89,8 +95,16 @@ class GoldenRun:
 
 # %% ../nbs/04b_prompts.ipynb #9e16b05d
 @patch
-def run_golden(self: PromptRegistry, name: str, version: int = None, model=None, tag: str = None, metrics=None,
-               max_new_tokens: int = 64, stop_token: StopToken = None, show_progress: bool = None, **gen) -> GoldenRun:
+def run_golden(self: PromptRegistry,
+               name: str,                    # the prompt name
+               version: int = None,          # the version to run (default: the latest, or `tag`)
+               model=None,                   # a model name or loaded model
+               tag: str = None,              # a tag naming the version instead of `version`
+               metrics=None,                 # corpus metrics to add (default: rouge and chrF, best effort)
+               max_new_tokens: int = 64,     # tokens generated per case
+               stop_token: StopToken = None, # stops the run mid-way when set
+               show_progress: bool = None,   # show a progress bar (default: when interactive)
+               **gen) -> GoldenRun:          # other `generate` parameters
     "Run version `version`/`tag` of `name` over its golden set on `model`; score, record and return a `GoldenRun`."
     import pandas as pd
     from llmops_nb.generate import generate
@@ -134,7 +148,10 @@ def _score_golden(self: PromptRegistry, pv, lm, run_id, cases, inputs, gens, met
 
 # %% ../nbs/04b_prompts.ipynb #79cb5261
 @patch
-def golden_runs(self: PromptRegistry, name: str, model: str = None, status: str = "done"):
+def golden_runs(self: PromptRegistry,
+                name: str,            # the prompt name
+                model: str = None,    # only runs on this model (a name or loaded model)
+                status: str = "done"): # only runs with this status; None for all
     "Golden runs of prompt `name` (on `model` if given, with `status`) as a DataFrame, one row each, newest last."
     import pandas as pd
     self._versions(name)
@@ -146,6 +163,7 @@ def golden_runs(self: PromptRegistry, name: str, model: str = None, status: str 
                         created=pd.to_datetime(r["created"], unit="s"), **summ))
     return pd.DataFrame(out)
 
+# %% ../nbs/04b_prompts.ipynb #5658bda7
 @patch
 def rank_versions(self: PromptRegistry, name: str, model: str = None):
     "Versions of `name` ranked by their latest finished golden run (on `model`): exact match, then contains."
@@ -157,8 +175,12 @@ def rank_versions(self: PromptRegistry, name: str, model: str = None):
     df.insert(0, "rank", range(1, len(df) + 1))
     return df
 
+# %% ../nbs/04b_prompts.ipynb #c48dc43c
 @patch
-def plot_versions(self: PromptRegistry, name: str, model: str = None, metrics=("exact_match", "contains")):
+def plot_versions(self: PromptRegistry,
+                  name: str,                             # the prompt name
+                  model: str = None,                     # only runs on this model
+                  metrics=("exact_match", "contains")):  # the summary scores to draw
     "A plotly bar chart of golden scores per version of `name` (latest finished run per version and model)."
     import plotly.graph_objects as go
     df = self.rank_versions(name, model).sort_values("version")
@@ -195,6 +217,7 @@ class _Parser(argparse.ArgumentParser):
     "An ArgumentParser whose errors raise `InputError` (one `error:` line from `llmops-nb`) instead of printing usage."
     def error(self, message): raise InputError(f"{self.prog}: {message}")
 
+# %% ../nbs/04b_prompts.ipynb #4a54550b
 def _kv(items) -> dict:
     out = {}
     for s in items or []:
@@ -202,6 +225,7 @@ def _kv(items) -> dict:
         k, v = s.split("=", 1); check(k.strip(), f"--var {s!r} has an empty key"); out[k.strip()] = v
     return out
 
+# %% ../nbs/04b_prompts.ipynb #09ac8bc3
 def _prompts_parser():
     p = _Parser(prog="llmops-nb prompts", description="List, show, save, tag and run prompt versions.")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
@@ -237,6 +261,7 @@ def _read_template(path, system=None) -> PromptTemplate:
         return PromptTemplate(d["text"], d.get("system", system), d.get("examples"))
     return PromptTemplate(text, system)
 
+# %% ../nbs/04b_prompts.ipynb #f4c05c22
 def _read_cases(path):
     import pandas as pd
     from pathlib import Path
@@ -245,9 +270,28 @@ def _read_cases(path):
     try: return pd.read_json(p, lines=True) if p.suffix in (".jsonl", ".ndjson") else pd.read_csv(p)
     except ValueError as e: raise InputError(f"could not read golden file {str(p)!r}: {e}") from None
 
+# %% ../nbs/04b_prompts.ipynb #f48c287f
 def _show(pv: PromptVersion) -> str:
     return (f"{pv.spec}  hash {pv.content_hash[:12]}  tags: {', '.join(pv.tags) or '-'}  variables: {', '.join(pv.variables) or '-'}\n"
             + pv.template.readable())
+
+# %% ../nbs/04b_prompts.ipynb #58ca425e
+def _cli_run(reg, a) -> int:
+    pv = reg.resolve(a.spec)
+    stream = (lambda i, t: print(t, end="", flush=True)) if a.stream and not a.json else None
+    g = reg.run(pv.name, a.model, version=pv.version, values=_kv(a.var), max_new_tokens=a.max_new_tokens, temperature=a.temperature,
+                top_p=a.top_p, seed=a.seed, stream=stream, show_progress=False)[0]
+    if a.json: print(json.dumps(dict(prompt=pv.spec, text=g.text, finish_reason=g.finish_reason, tokens_in=g.tokens_in,
+                                     tokens_out=g.tokens_out, latency=round(g.latency, 4), call_id=g.call_id)))
+    else: print("" if stream else g.text)
+    return 0
+
+# %% ../nbs/04b_prompts.ipynb #c22d2a11
+def _cli_golden(reg, a) -> int:
+    pv = reg.resolve(a.spec)
+    if a.add: print(f"added {reg.add_golden(pv.name, _read_cases(a.add))} case(s)", file=sys.stderr)
+    gr = reg.run_golden(pv.name, pv.version, a.model, max_new_tokens=a.max_new_tokens, show_progress=False)
+    print(json.dumps(dict(run_id=gr.run_id, prompt=gr.spec, model=gr.model, status=gr.status, **gr.summary))); return 0
 
 # %% ../nbs/04b_prompts.ipynb #f9895fae
 def cli_prompts(argv) -> int:
@@ -272,19 +316,3 @@ def cli_prompts(argv) -> int:
     if a.cmd == "run": return _cli_run(reg, a)
     if a.cmd == "golden": return _cli_golden(reg, a)
     return 2
-
-def _cli_run(reg, a) -> int:
-    pv = reg.resolve(a.spec)
-    stream = (lambda i, t: print(t, end="", flush=True)) if a.stream and not a.json else None
-    g = reg.run(pv.name, a.model, version=pv.version, values=_kv(a.var), max_new_tokens=a.max_new_tokens, temperature=a.temperature,
-                top_p=a.top_p, seed=a.seed, stream=stream, show_progress=False)[0]
-    if a.json: print(json.dumps(dict(prompt=pv.spec, text=g.text, finish_reason=g.finish_reason, tokens_in=g.tokens_in,
-                                     tokens_out=g.tokens_out, latency=round(g.latency, 4), call_id=g.call_id)))
-    else: print("" if stream else g.text)
-    return 0
-
-def _cli_golden(reg, a) -> int:
-    pv = reg.resolve(a.spec)
-    if a.add: print(f"added {reg.add_golden(pv.name, _read_cases(a.add))} case(s)", file=sys.stderr)
-    gr = reg.run_golden(pv.name, pv.version, a.model, max_new_tokens=a.max_new_tokens, show_progress=False)
-    print(json.dumps(dict(run_id=gr.run_id, prompt=gr.spec, model=gr.model, status=gr.status, **gr.summary))); return 0

@@ -31,9 +31,17 @@ _KEY_ENVS = {"OPENAI_API_KEY"}   # the variables that OpenAIModels in this proce
 class OpenAIModel:
     "A chat model behind an OpenAI-compatible `base_url`; follows the remote-model protocol of `generate`."
     backend = "openai"
-    def __init__(self, base_url: str, model: str, key_env: str = "OPENAI_API_KEY", name: str = None,
-                 timeout: float = 120.0, connect_timeout: float = 5.0, retries: int = 2, backoff: float = 0.5,
-                 max_workers: int = 4, extra_body: dict = None):
+    def __init__(self,
+                 base_url: str,                   # http(s) URL of the API, e.g. 'http://127.0.0.1:8080/v1'
+                 model: str,                      # the model name the server serves
+                 key_env: str = "OPENAI_API_KEY", # environment variable holding the API key
+                 name: str = None,                # name recorded in the store (default: 'openai:URL#MODEL')
+                 timeout: float = 120.0,          # read timeout of a request, seconds
+                 connect_timeout: float = 5.0,    # connect timeout of a request, seconds
+                 retries: int = 2,                # retries on connection errors, timeouts, 429 and 5xx
+                 backoff: float = 0.5,            # first wait between tries, doubled each time, seconds
+                 max_workers: int = 4,            # prompts sent at once
+                 extra_body: dict = None):        # extra fields merged into every request body
         check(re.match(r"https?://", str(base_url)) is not None, f"base_url {redact_url(str(base_url))!r} must start with http:// or https://")
         check(isinstance(retries, int) and 0 <= retries <= 10, f"retries={retries!r} must be an integer from 0 to 10")
         check(0 < timeout <= 3600 and 0 < connect_timeout <= 600, f"timeouts must be positive and bounded (timeout={timeout}, connect_timeout={connect_timeout})")
@@ -45,14 +53,15 @@ class OpenAIModel:
         self.max_workers, self.extra_body = max_workers, dict(extra_body or {})
         self.fingerprint = "openai-" + sha256_text(f"{self.base_url}#{model}")[:16]
 
-    @classmethod
-    def from_spec(cls, spec: str, **kw):
-        "An `OpenAIModel` from `openai:URL#MODEL[?key_env=VAR]`."
-        return cls(**parse_spec(spec), **kw)
-
     def __repr__(self): return f"OpenAIModel({redact_url(self.base_url)!r}, model={self.model!r}, key from ${self.key_env})"
     def _repr_markdown_(self):
         return f"**{self.model}** at `{redact_url(self.base_url)}` (OpenAI-compatible; key from `${self.key_env}`, {'set' if (os.environ.get(self.key_env) or '').strip() else 'not set'}); fingerprint `{self.fingerprint}`"
+
+# %% ../nbs/02_remote.ipynb #2257cc32
+@patch(cls_method=True)
+def from_spec(cls: OpenAIModel, spec: str, **kw):
+    "An `OpenAIModel` from `openai:URL#MODEL[?key_env=VAR]`."
+    return cls(**parse_spec(spec), **kw)
 
 # %% ../nbs/02_remote.ipynb #0f722082
 def _key_forms(raw: str) -> list:
@@ -60,6 +69,7 @@ def _key_forms(raw: str) -> list:
     forms = {f(k) for k in (raw, raw.strip()) for f in (str, lambda s: repr(s)[1:-1], lambda s: json.dumps(s)[1:-1])}
     return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
 
+# %% ../nbs/02_remote.ipynb #c827a567
 def scrub_secrets(text, keys=None) -> str:
     "`text` with each of `keys` (default: the values of every key variable in use) and any `Bearer` token replaced by `***`."
     s = str(text)
@@ -67,7 +77,6 @@ def scrub_secrets(text, keys=None) -> str:
         if k and k.strip():
             for f in _key_forms(k): s = s.replace(f, "***")
     return re.sub(r"(?i)\b(bearer\s+)(?!\*\*\*)[^\s'\",;]+", r"\1***", s)
-
 
 # %% ../nbs/02_remote.ipynb #40ba103d
 @patch
@@ -80,11 +89,13 @@ def _key(self: OpenAIModel):
                        f"set the variable to the key alone")
     return k
 
+# %% ../nbs/02_remote.ipynb #34a99318
 @patch
 def _scrub(self: OpenAIModel, text) -> str:
     "`text` without this model's key (as read or stripped) or any other key in use."
     return scrub_secrets(text, [os.environ.get(v) for v in sorted(_KEY_ENVS | {self.key_env})])
 
+# %% ../nbs/02_remote.ipynb #c2e9d9ae
 @patch
 def _headers(self: OpenAIModel) -> dict:
     h = {"Content-Type": "application/json"}
@@ -98,6 +109,7 @@ def _body_text(r, limit: int) -> str:
     try: return next(r.iter_content(chunk_size=limit * 4, decode_unicode=True), "") or ""
     except Exception as e: return f"(unreadable body: {type(e).__name__})"
 
+# %% ../nbs/02_remote.ipynb #c450b18d
 @patch
 def _request(self: OpenAIModel, method: str, path: str, body: dict = None, stream: bool = False):
     "The `requests` response for `method` `path`, retried on connection errors, timeouts, 429 and 5xx; every message scrubbed of keys."
@@ -138,6 +150,7 @@ def _messages(prompt, system=None) -> list:
     if system is not None and msgs[0]["role"] != "system": msgs = [{"role": "system", "content": system}] + msgs
     return msgs
 
+# %% ../nbs/02_remote.ipynb #9e2cb8fb
 @patch
 def prompt_text(self: OpenAIModel, prompt, system: str = None) -> str:
     "The request's messages as JSON: what the calls table stores and hashes for this prompt."
@@ -153,6 +166,7 @@ def _body(self: OpenAIModel, prompt, params, system) -> dict:
     if params.stop: b["stop"] = list(params.stop)
     return {**b, **self.extra_body}
 
+# %% ../nbs/02_remote.ipynb #a73b6070
 def _sse(r):
     "The JSON events of a server-sent-events response, until `[DONE]`."
     for line in r.iter_lines(chunk_size=None, decode_unicode=True):
@@ -189,8 +203,14 @@ def _one(self: OpenAIModel, i, prompt, params, stream, stop_token, system):
     reason = {"stop": "stop", "length": "length", "cancelled": "cancelled"}.get(reason, "stop")
     return Generation(prompt, self._scrub(text), reason, t_in, t_out, lat, ttft if ttft is not None else lat, self.name)
 
+# %% ../nbs/02_remote.ipynb #10f4fabe
 @patch
-def complete(self: OpenAIModel, prompts, params, stream: Callable = None, stop_token: StopToken = None, system: str = None) -> list:
+def complete(self: OpenAIModel,
+             prompts,                       # strings or lists of chat messages
+             params,                        # a `GenParams`
+             stream: Callable = None,       # called as `stream(i, piece)` with each new piece of prompt `i`
+             stop_token: StopToken = None,  # stops the requests between chunks when set
+             system: str = None) -> list:   # system message put first when a prompt has none
     "One `Generation` per prompt, in order, from the server (streamed, `max_workers` at a time)."
     params.validate()
     for p in prompts: _messages(p, system)   # bad messages fail before any request

@@ -20,6 +20,7 @@ __all__ = ['metadata', 'MIGRATIONS', 'schema_table', 'calls_table', 'runs_table'
 metadata = sa.MetaData()
 MIGRATIONS: dict = {}  # migration id -> function(connection), in declared order
 
+# %% ../nbs/00b_schema.ipynb #1d33cbf0
 schema_table = sa.Table("llmops_schema", metadata,
     sa.Column("id", sa.String(200), primary_key=True),
     sa.Column("applied_at", sa.Float, nullable=False))
@@ -53,6 +54,7 @@ calls_table = sa.Table("calls", metadata,
     sa.Column("prompt_version_id", sa.Integer, index=True),
     sa.Column("run_id", sa.Integer, index=True))
 
+# %% ../nbs/00b_schema.ipynb #5b597375
 @migration("0001_calls")
 def _m0001(conn): calls_table.create(conn, checkfirst=True)
 
@@ -96,6 +98,7 @@ ratings_table = sa.Table("ratings", metadata,
     sa.Column("uid", sa.String(32)),
     sa.Index("uq_ratings_uid", "uid", unique=True))
 
+# %% ../nbs/00b_schema.ipynb #679ed8ee
 @migration("0002_runs_ratings")
 def _m0002(conn):
     runs_table.create(conn, checkfirst=True); ratings_table.create(conn, checkfirst=True)
@@ -113,6 +116,7 @@ datasets_table = sa.Table("datasets", metadata,
     sa.Column("fields", sa.Text),      # JSON: field -> column
     sa.Column("columns", sa.Text))     # JSON list of column names
 
+# %% ../nbs/00b_schema.ipynb #36de7e5e
 @migration("0100_datasets")
 def _m0100(conn): datasets_table.create(conn, checkfirst=True)
 
@@ -127,6 +131,7 @@ prompts_table = sa.Table("prompts", metadata,
     sa.UniqueConstraint("name", "version", name="uq_prompts_name_version"),
     sa.UniqueConstraint("name", "content_hash", name="uq_prompts_name_hash"))
 
+# %% ../nbs/00b_schema.ipynb #4630f718
 prompt_tags_table = sa.Table("prompt_tags", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False),
@@ -135,6 +140,7 @@ prompt_tags_table = sa.Table("prompt_tags", metadata,
     sa.Column("updated", sa.Float, nullable=False),
     sa.UniqueConstraint("name", "tag", name="uq_prompt_tags_name_tag"))
 
+# %% ../nbs/00b_schema.ipynb #0e1455cd
 @migration("0401_prompts")
 def _m0401(conn):
     prompts_table.create(conn, checkfirst=True); prompt_tags_table.create(conn, checkfirst=True)
@@ -149,6 +155,7 @@ golden_table = sa.Table("prompt_golden", metadata,
     sa.Column("created", sa.Float, nullable=False),
     sa.UniqueConstraint("name", "case_hash", name="uq_prompt_golden_case"))
 
+# %% ../nbs/00b_schema.ipynb #9036cbcd
 golden_results_table = sa.Table("prompt_golden_results", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.Integer, nullable=False, index=True),
@@ -157,6 +164,7 @@ golden_results_table = sa.Table("prompt_golden_results", metadata,
     sa.Column("output", sa.Text),
     sa.Column("scores", sa.Text))               # scores: JSON of exact_match, contains, ...
 
+# %% ../nbs/00b_schema.ipynb #fa6b52b9
 @migration("0402_prompt_golden")
 def _m0402(conn):
     golden_table.create(conn, checkfirst=True); golden_results_table.create(conn, checkfirst=True)
@@ -173,6 +181,7 @@ def add_missing_columns(conn, table: sa.Table) -> list:
         added.append(col.name)
     return added
 
+# %% ../nbs/00b_schema.ipynb #14acc423
 @migration("0500_ratings_items")
 def _m0500(conn): add_missing_columns(conn, ratings_table)
 
@@ -195,6 +204,7 @@ rating_tasks_table = sa.Table("rating_tasks", metadata,
     sa.Column("items", sa.Text, nullable=False),       # JSON list of item dicts
     sa.Column("suggestions", sa.Text))                 # JSON: item key -> pre-label
 
+# %% ../nbs/00b_schema.ipynb #077e5de4
 @migration("0502_rating_tasks")
 def _m0502(conn): rating_tasks_table.create(conn, checkfirst=True)
 
@@ -216,6 +226,7 @@ jobs_table = sa.Table("jobs", metadata,
     sa.Column("ratings", sa.Text),                                    # JSON list of rating ids used
     sa.Column("error", sa.Text))
 
+# %% ../nbs/00b_schema.ipynb #275b1296
 @migration("0600_jobs")
 def _m0600(conn): jobs_table.create(conn, checkfirst=True)
 

@@ -54,6 +54,7 @@ def _check_sqlite_file(p: Path, adopt: bool):
           f"{where} belongs to another application (tables: {', '.join(sorted(tables)[:6])}); give llmops_nb a file of its own, "
           f"or open it with Store(url, adopt=True) to add llmops tables to it")
 
+# %% ../nbs/01_store.ipynb #684a2a5b
 def _sqlite_url(url: str, adopt: bool = False) -> str:
     "`url` with `~` expanded and its file checked (folder made, file healthy and llmops' own); `InputError` naming the file and the fix."
     u = sa.engine.make_url(url)
@@ -69,9 +70,7 @@ def _sqlite_url(url: str, adopt: bool = False) -> str:
     if p.exists() and p.stat().st_size > 0: _check_sqlite_file(p, adopt)
     return u.set(database=str(p)).render_as_string(hide_password=False)
 
-_DRIVERS = {"psycopg": 'pip install "psycopg[binary]" (or, with psycopg2 installed, use a postgresql+psycopg2:// URL)',
-            "psycopg2": "pip install psycopg2-binary", "pymysql": "pip install pymysql", "mysqldb": "pip install mysqlclient"}
-
+# %% ../nbs/01_store.ipynb #b8cbd40a
 def connect_timeout() -> float:
     "Seconds to wait for a database server to accept a connection: `LLMOPS_DB_CONNECT_TIMEOUT`, default 5."
     raw = os.environ.get("LLMOPS_DB_CONNECT_TIMEOUT", "5")
@@ -79,6 +78,10 @@ def connect_timeout() -> float:
     except ValueError: t = float("nan")
     check(math.isfinite(t) and 0 < t <= 3600, f"LLMOPS_DB_CONNECT_TIMEOUT={raw!r} must be a number of seconds from 1 to 3600, e.g. 5")
     return t
+
+# %% ../nbs/01_store.ipynb #70f0288c
+_DRIVERS = {"psycopg": 'pip install "psycopg[binary]" (or, with psycopg2 installed, use a postgresql+psycopg2:// URL)',
+            "psycopg2": "pip install psycopg2-binary", "pymysql": "pip install pymysql", "mysqldb": "pip install mysqlclient"}
 
 def _server_engine(url: str):
     "An engine for a database server whose connections give up after `connect_timeout()` seconds; the right driver hint if it is missing."
@@ -107,17 +110,19 @@ class Store:
         if migrate: self.migrate()
         self.replay_journal()
 
-    def _check_open(self):
-        "Connect once (bounded by `connect_timeout` for servers): a clear `SetupError` instead of a traceback or a hang."
-        try:
-            with self.engine.connect() as c: c.exec_driver_sql("SELECT 1")
-        except sa.exc.DBAPIError as e:
-            why = str(getattr(e, "orig", e)).strip().splitlines()[0] if str(getattr(e, "orig", e)).strip() else type(e).__name__
-            hint = ("is the server running and reachable? (connections give up after "
-                    f"{connect_timeout():g} s; set LLMOPS_DB_CONNECT_TIMEOUT to wait longer)") if self.engine.dialect.name != "sqlite" else "check the file and its folder's permissions"
-            raise SetupError(f"could not open the store {redact_url(self.url)}: {why}; {hint}") from None
-
     def __repr__(self): return f"Store({redact_url(self.url)!r})"
+
+# %% ../nbs/01_store.ipynb #b0905ab1
+@patch
+def _check_open(self: Store):
+    "Connect once (bounded by `connect_timeout` for servers): a clear `SetupError` instead of a traceback or a hang."
+    try:
+        with self.engine.connect() as c: c.exec_driver_sql("SELECT 1")
+    except sa.exc.DBAPIError as e:
+        why = str(getattr(e, "orig", e)).strip().splitlines()[0] if str(getattr(e, "orig", e)).strip() else type(e).__name__
+        hint = ("is the server running and reachable? (connections give up after "
+                f"{connect_timeout():g} s; set LLMOPS_DB_CONNECT_TIMEOUT to wait longer)") if self.engine.dialect.name != "sqlite" else "check the file and its folder's permissions"
+        raise SetupError(f"could not open the store {redact_url(self.url)}: {why}; {hint}") from None
 
 # %% ../nbs/01_store.ipynb #4bb2b391
 @patch
@@ -128,6 +133,7 @@ def write(self: Store):
         conn = conn.execution_options(write=True)
         with conn.begin(): yield conn
 
+# %% ../nbs/01_store.ipynb #f344cfe3
 @patch
 @contextmanager
 def read(self: Store):
@@ -154,6 +160,7 @@ def migrate(self: Store):
     self._applied = set(MIGRATIONS)
     return done
 
+# %% ../nbs/01_store.ipynb #d2ace9bd
 @patch(as_prop=True)
 def version(self: Store) -> int:
     "Schema version: the number of migrations applied to this database."
@@ -164,10 +171,12 @@ def _outage(e) -> bool:
     "True for database errors that mean 'cannot write now' (connection lost, locked, read-only, disk), not a bad row."
     return isinstance(e, (sa.exc.OperationalError, sa.exc.InterfaceError)) or type(e) is sa.exc.DatabaseError
 
+# %% ../nbs/01_store.ipynb #678bbda6
 def journal_path() -> Path:
     "The JSON Lines file that keeps rows a failed write could not store: `LLMOPS_HOME/journal.jsonl`."
     return get_config().home / "journal.jsonl"
 
+# %% ../nbs/01_store.ipynb #a3eeb215
 @contextmanager
 def _locked(path: Path, mode: str):
     "`path` opened in `mode` under an exclusive lock, so processes sharing LLMOPS_HOME append and replay one at a time."
@@ -177,6 +186,7 @@ def _locked(path: Path, mode: str):
         except ImportError: pass
         yield f
 
+# %% ../nbs/01_store.ipynb #3edc0eb9
 @patch
 def _keep(self: Store, entry: dict, n: int, err):
     "Append `entry` to the journal and say so on stderr."
@@ -195,6 +205,7 @@ def _entry(line: str) -> dict:
     try: return json.loads(line)
     except ValueError: return {}
 
+# %% ../nbs/01_store.ipynb #f086f9ba
 @patch
 def replay_journal(self: Store) -> int:
     "Write the journal's rows for this store in one transaction and drop them from the journal; returns how many entries were written."
@@ -265,8 +276,14 @@ def count(self: Store, table: str, **where) -> int:
         q = q.where(t.c[k] == v)
     with self.read() as conn: return conn.execute(q).scalar()
 
+# %% ../nbs/01_store.ipynb #cf407c60
 @patch
-def rows(self: Store, table: str, limit: int = None, order: str = "id", desc: bool = False, **where) -> list:
+def rows(self: Store,
+         table: str,          # name of a table the schema declares
+         limit: int = None,   # at most this many rows; None for all
+         order: str = "id",   # column to order by
+         desc: bool = False,  # largest first
+         **where) -> list:
     "Rows of `table` matching `where`, as dicts, ordered by `order`."
     t = self.table(table)
     check(order in t.c, f"no column {order!r} in {table!r}; columns are: {', '.join(t.c.keys())}")
@@ -277,6 +294,7 @@ def rows(self: Store, table: str, limit: int = None, order: str = "id", desc: bo
     if limit: q = q.limit(limit)
     with self.read() as conn: return [dict(r._mapping) for r in conn.execute(q)]
 
+# %% ../nbs/01_store.ipynb #84b3fb34
 @patch
 def frame(self: Store, table: str, limit: int = None, **where):
     "Rows of `table` as a pandas DataFrame."

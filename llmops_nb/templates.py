@@ -61,9 +61,11 @@ class _Budget:
         "Refuse work that would build `n` characters beyond the cap, before it is done."
         if n > self.cap: raise SecurityError(f"{what} would build {n:,} characters (at most {self.cap:,})")
 
+# %% ../nbs/04_templates.ipynb #ac884c4f
 _BUDGET = contextvars.ContextVar("llmops_template_budget", default=None)
 def _budget() -> _Budget: return _BUDGET.get() or _Budget()
 
+# %% ../nbs/04_templates.ipynb #94a1bcf2
 # the three hooks take the context (unused) so that Jinja2 never folds them into constants at compile time
 @pass_context
 def _loop(ctx, it):
@@ -71,6 +73,7 @@ def _loop(ctx, it):
     b = _budget()
     for x in it: b.step(loop=True); yield x
 
+# %% ../nbs/04_templates.ipynb #cbd7f63b
 @pass_context
 def _concat(ctx, parts) -> str:
     "`~`: the parts joined as text, refused before joining when the result would pass the cap."
@@ -79,6 +82,7 @@ def _concat(ctx, parts) -> str:
     b.need(sum(map(len, strs)), "'~'")
     return "".join(strs)
 
+# %% ../nbs/04_templates.ipynb #5f07fe96
 @pass_context
 def _out(ctx, v):
     "One piece of output, added to the running total."
@@ -105,6 +109,7 @@ def _need_call(b: _Budget, obj, name: str, args, kwargs):
         items = list(args[0]); b.need(_weight(items, b.cap) + len(s) * len(items), "str.join"); args = (items,) + tuple(args[1:])
     return args
 
+# %% ../nbs/04_templates.ipynb #c2bd6e23
 def _need_filter(b: _Budget, name: str, args):
     "Refuse a filter call that would build more than the cap, before it runs."
     v = args[0] if args else None
@@ -123,6 +128,7 @@ def _need_filter(b: _Budget, name: str, args):
         sep = str(args[1]) if len(args) > 1 else ""
         if isinstance(v, (list, tuple)): b.need(_weight(v, b.cap) + len(sep) * len(v), "the 'join' filter")
 
+# %% ../nbs/04_templates.ipynb #71b72e33
 def _guard_filter(name: str, f):
     "Filter `f` with the budget checked before and after it runs."
     import functools
@@ -179,6 +185,7 @@ def _make_env():
     env.filters.update(_llmops_loop=_loop, _llmops_out=_out, _llmops_concat=_concat)   # filters: called directly, no sandbox call() per piece
     return env
 
+# %% ../nbs/04_templates.ipynb #02aa049a
 def _instrument(ast):
     "Route every loop's iterable, every `~` and every piece of output (in loops, macros and captured blocks too) through the budget."
     from jinja2 import nodes
@@ -190,6 +197,7 @@ def _instrument(ast):
         def visit_Concat(self, n): n = self.generic_visit(n); return call("_llmops_concat", nodes.Tuple(n.nodes, "load", lineno=n.lineno))
     return _T().visit(ast)
 
+# %% ../nbs/04_templates.ipynb #f2a86114
 _ENV = None
 def _env():
     global _ENV
@@ -224,6 +232,17 @@ def _locate(src: str, err) -> tuple:
         return ln, len(lines[ln - 1]) - len(lines[ln - 1].lstrip()) + 1
     return src[:off].count("\n") + 1, off - (src.rfind("\n", 0, off) + 1) + 1
 
+# %% ../nbs/04_templates.ipynb #49eeeafc
+def _check_safe(ast, part):
+    "Refuse attribute and item names that start with `_`, before anything renders (the sandbox refuses them again at render time)."
+    from jinja2 import nodes
+    for n in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        name = n.attr if isinstance(n, nodes.Getattr) else None
+        if isinstance(n, nodes.Getitem) and isinstance(n.arg, nodes.Const): name = n.arg.value
+        if isinstance(n, nodes.Filter) and n.name == "attr" and n.args and isinstance(n.args[0], nodes.Const): name = n.args[0].value
+        if isinstance(name, str) and name.startswith("_"):
+            raise InputError(f"unsafe template: {part} line {n.lineno} reads {name!r}; attributes starting with '_' are not allowed in prompts")
+
 # %% ../nbs/04_templates.ipynb #239e8431
 def _compile(src: str, part: str = "template"):
     "Compile `src` in the sandbox; `InputError` with line and column on a syntax error or a banned attribute."
@@ -242,16 +261,6 @@ def _compile(src: str, part: str = "template"):
         raise InputError(f"{part} error at line {e.lineno}: {e.message}") from None
     return tpl, names
 
-def _check_safe(ast, part):
-    "Refuse attribute and item names that start with `_`, before anything renders (the sandbox refuses them again at render time)."
-    from jinja2 import nodes
-    for n in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
-        name = n.attr if isinstance(n, nodes.Getattr) else None
-        if isinstance(n, nodes.Getitem) and isinstance(n.arg, nodes.Const): name = n.arg.value
-        if isinstance(n, nodes.Filter) and n.name == "attr" and n.args and isinstance(n.args[0], nodes.Const): name = n.args[0].value
-        if isinstance(name, str) and name.startswith("_"):
-            raise InputError(f"unsafe template: {part} line {n.lineno} reads {name!r}; attributes starting with '_' are not allowed in prompts")
-
 # %% ../nbs/04_templates.ipynb #6f657c96
 def _examples(examples) -> list:
     "Few-shot `examples` as a list of `{'user': ..., 'assistant': ...}` dicts."
@@ -266,6 +275,7 @@ def _examples(examples) -> list:
         out.append({"user": u, "assistant": a})
     return out
 
+# %% ../nbs/04_templates.ipynb #fa2f6226
 class PromptTemplate:
     "A chat prompt: user `text`, optional `system` message and few-shot `examples`, all Jinja2 templates with `{{ variables }}`."
     def __init__(self, text: str, system: str = None, examples=None):
@@ -285,12 +295,7 @@ class PromptTemplate:
             yield f"example {i} user", e["user"]; yield f"example {i} assistant", e["assistant"]
         yield "template", self.text
 
-# %% ../nbs/04_templates.ipynb #8afa2cbe
-@patch
-def render(self: PromptTemplate, **values) -> list:
-    "Chat messages for `values` of the template's variables (missing ones fail, unknown ones warn)."
-    return self._render(values, warn=True)
-
+# %% ../nbs/04_templates.ipynb #14863e19
 @patch
 def _render(self: PromptTemplate, values: dict, warn: bool = True, where: str = "") -> list:
     from jinja2.exceptions import SecurityError, UndefinedError, TemplateError
@@ -317,22 +322,31 @@ def _render(self: PromptTemplate, values: dict, warn: bool = True, where: str = 
     out.append({"role": "user", "content": next(texts)})
     return out
 
+# %% ../nbs/04_templates.ipynb #8afa2cbe
+@patch
+def render(self: PromptTemplate, **values) -> list:
+    "Chat messages for `values` of the template's variables (missing ones fail, unknown ones warn)."
+    return self._render(values, warn=True)
+
 # %% ../nbs/04_templates.ipynb #82934cc2
 @patch
 def to_dict(self: PromptTemplate) -> dict:
     "The template as a JSON-able dict: `text`, `system`, `examples`."
     return {"text": self.text, "system": self.system, "examples": self.examples}
 
+# %% ../nbs/04_templates.ipynb #39d0d156
 @patch(as_prop=True)
 def content_hash(self: PromptTemplate) -> str:
     "sha256 of the canonical JSON of text, system and examples."
     return sha256_text(json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False))
 
+# %% ../nbs/04_templates.ipynb #b06e2ba7
 @patch(cls_method=True)
 def from_dict(cls: PromptTemplate, d: dict) -> PromptTemplate:
     "The template stored as dict `d`."
     return cls(d["text"], d.get("system"), d.get("examples"))
 
+# %% ../nbs/04_templates.ipynb #31116b77
 @patch
 def __eq__(self: PromptTemplate, other): return isinstance(other, PromptTemplate) and other.content_hash == self.content_hash
 @patch
@@ -340,6 +354,7 @@ def __hash__(self: PromptTemplate): return hash(self.content_hash)
 @patch
 def __repr__(self: PromptTemplate): return f"PromptTemplate({self.text!r:.60}, variables={self.variables})"
 
+# %% ../nbs/04_templates.ipynb #30b428fd
 @patch
 def readable(self: PromptTemplate) -> str:
     "The template as plain text with a header per part (what `diff` compares)."
@@ -348,6 +363,7 @@ def readable(self: PromptTemplate) -> str:
     for i, e in enumerate(self.examples): out += [f"### example {i} user", e["user"], f"### example {i} assistant", e["assistant"]]
     return "\n".join(out + ["### user", self.text]) + "\n"
 
+# %% ../nbs/04_templates.ipynb #cabcde91
 @patch
 def _repr_markdown_(self: PromptTemplate):
     return (f"**PromptTemplate** · variables: {', '.join(f'`{v}`' for v in self.variables) or 'none'} · "
@@ -362,7 +378,11 @@ def prompt_for(lm, messages: list):
     if getattr(lm, "chat", True): return messages
     return "\n\n".join(m["content"] for m in messages)
 
-def fit_prompt(lm, prompt, max_new_tokens: int = 0, where: str = "") -> int:
+# %% ../nbs/04_templates.ipynb #1f7e898e
+def fit_prompt(lm,                      # a loaded model (`load_model`)
+               prompt,                  # text or chat messages, as `prompt_for` gives them
+               max_new_tokens: int = 0, # tokens to leave room for
+               where: str = "") -> int: # prefix of the error message, e.g. 'row 3: '
     "Tokens `prompt` takes on loaded model `lm`; `InputError` when it leaves no room for `max_new_tokens`."
     if not hasattr(lm, "tokenizer"): return 0   # a remote model counts on its server
     from llmops_nb.generate import render_prompt

@@ -15,7 +15,7 @@ from .core import InputError, check, lazy, cpu_has_bf16
 # %% auto #0
 __all__ = ['FORMATS', 'METHODS', 'read_rows', 'usable_rows', 'encode_row', 'encode_pair', 'encoded_rows', 'encode_rows',
            'train_dtype', 'epoch_batches', 'collate_sft', 'collate_dpo', 'sft_loss', 'dpo_loss', 'lr_at', 'build_model',
-           'split_rows', 'save_checkpoint', 'last_checkpoints', 'load_checkpoint', 'MetricsLog', 'Run', 'train',
+           'split_rows', 'last_checkpoints', 'save_checkpoint', 'load_checkpoint', 'MetricsLog', 'Run', 'train',
            'load_config', 'main']
 
 # %% ../nbs/08_train.ipynb #542f38d2
@@ -44,10 +44,12 @@ def read_rows(data) -> list:
 # %% ../nbs/08_train.ipynb #f490f1c4
 def _ok_text(v) -> bool: return isinstance(v, str) and v.strip() != ""
 
+# %% ../nbs/08_train.ipynb #ae8aa9a4
 def _ok_messages(v) -> bool:
     return (isinstance(v, list) and any(isinstance(m, dict) and m.get("role") == "assistant" and _ok_text(m.get("content")) for m in v)
             and all(isinstance(m, dict) and {"role", "content"} <= set(m) for m in v))
 
+# %% ../nbs/08_train.ipynb #78fde69d
 def usable_rows(rows: list, format: str) -> list:
     "The `rows` that have every column `format` needs, non-empty (chat: at least one assistant message)."
     need = FORMATS[format]
@@ -66,6 +68,7 @@ def _chat_segments(tok, messages: list) -> list:
             out += [(pre[len(done):], False), (full[len(pre):], True)]; done = full
     return [(t, k) for t, k in out if t]
 
+# %% ../nbs/08_train.ipynb #c32ed5d8
 def _segments(tok, row: dict, format: str, chat: bool) -> list:
     "(text, trained) pieces of one SFT `row`."
     if format == "completion": return [(row["text"] + (tok.eos_token or ""), True)]
@@ -74,7 +77,12 @@ def _segments(tok, row: dict, format: str, chat: bool) -> list:
     return [(row["prompt"] + "\n", False), (row["response"] + (tok.eos_token or ""), True)]
 
 # %% ../nbs/08_train.ipynb #eb57d4eb
-def encode_row(tok, row: dict, format: str, max_length: int, chat: bool = None) -> Optional[tuple]:
+def encode_row(tok,                   # the model's tokenizer
+               row: dict,             # one row of `format`
+               format: str,           # 'instruction', 'chat' or 'completion'
+               max_length: int,       # most tokens kept, from the start
+               chat: bool = None      # use the chat template (default: when `tok` has one)
+              ) -> Optional[tuple]:
     "(input ids, labels) of SFT `row` in `format`, cut to `max_length`; None when no trained token is left."
     chat = bool(getattr(tok, "chat_template", None)) if chat is None else chat
     ids, labels = [], []
@@ -85,7 +93,11 @@ def encode_row(tok, row: dict, format: str, max_length: int, chat: bool = None) 
     return (ids, labels) if any(l != -100 for l in labels[1:]) else None
 
 # %% ../nbs/08_train.ipynb #0974f69c
-def encode_pair(tok, row: dict, max_length: int, chat: bool = None) -> Optional[tuple]:
+def encode_pair(tok,                  # the model's tokenizer
+                row: dict,            # a preference row: prompt, chosen, rejected
+                max_length: int,      # most tokens of prompt plus response
+                chat: bool = None     # use the chat template (default: when `tok` has one)
+               ) -> Optional[tuple]:
     "(prompt ids, chosen ids, rejected ids) of preference `row`, the prompt cut from the left to fit `max_length`; None if nothing fits."
     chat = bool(getattr(tok, "chat_template", None)) if chat is None else chat
     enc = lambda t: tok(t, add_special_tokens=False)["input_ids"]
@@ -100,12 +112,21 @@ def encode_pair(tok, row: dict, max_length: int, chat: bool = None) -> Optional[
     return pi[-room:], ci, ri
 
 # %% ../nbs/08_train.ipynb #4c149c93
-def encoded_rows(tok, rows: list, format: str, max_length: int) -> list:
+def encoded_rows(tok,              # the model's tokenizer
+                 rows: list,       # rows as dicts
+                 format: str,      # a key of `FORMATS`
+                 max_length: int   # most tokens per example
+                ) -> list:
     "(row, encoding) of every usable row of `rows` that fits (SFT: (ids, labels); preference: (prompt, chosen, rejected))."
     f = (lambda r: encode_pair(tok, r, max_length)) if format == "preference" else (lambda r: encode_row(tok, r, format, max_length))
     return [(r, e) for r, e in ((r, f(r)) for r in usable_rows(rows, format)) if e is not None]
 
-def encode_rows(tok, rows: list, format: str, max_length: int) -> list:
+# %% ../nbs/08_train.ipynb #a08dec55
+def encode_rows(tok,              # the model's tokenizer
+                rows: list,       # rows as dicts
+                format: str,      # a key of `FORMATS`
+                max_length: int   # most tokens per example
+               ) -> list:
     "The encodings of `encoded_rows`."
     return [e for _, e in encoded_rows(tok, rows, format, max_length)]
 
@@ -124,7 +145,14 @@ def _set(store: "Store", id: int, **vals):
     with store.write() as conn: conn.execute(t.update().where(t.c.id == id).values(updated=time.time(), **vals))
 
 # %% ../nbs/08_train.ipynb #1a418b49
-def epoch_batches(lengths: list, batch_size: int, seed: int, epoch: int, group: bool = True, world: int = 1, rank: int = 0) -> list:
+def epoch_batches(lengths: list,     # tokens of each example
+                  batch_size: int,   # examples per micro-batch
+                  seed: int,         # the job's seed
+                  epoch: int,        # 0-based epoch
+                  group: bool = True,# batch neighbours in length (`packing`)
+                  world: int = 1,    # number of processes
+                  rank: int = 0      # this process
+                 ) -> list:
     "Lists of row indices for each micro-batch of `epoch` on process `rank` of `world`: length-grouped when `group`."
     rng = random.Random(seed * 1000003 + epoch)
     idx = list(range(len(lengths)))
@@ -147,6 +175,7 @@ def collate_sft(examples: list, pad_id: int) -> dict:
         ids[i, :len(x)] = torch.tensor(x); lab[i, :len(y)] = torch.tensor(y); att[i, :len(x)] = 1
     return dict(input_ids=ids, attention_mask=att, labels=lab)
 
+# %% ../nbs/08_train.ipynb #cf4a35c6
 def collate_dpo(examples: list, pad_id: int) -> dict:
     "One SFT-style batch of the chosen rows then the rejected rows of (prompt, chosen, rejected) `examples`, labels on the responses."
     seq = lambda p, r: (p + r, [-100] * len(p) + r)
@@ -174,7 +203,11 @@ def sft_loss(logps, counts):
     "Mean negative log-likelihood per trained token."
     return -logps.sum() / counts.sum().clamp(min=1)
 
-def dpo_loss(logps, ref_logps, beta: float) -> tuple:
+# %% ../nbs/08_train.ipynb #1d10e57f
+def dpo_loss(logps,         # policy log-probabilities: chosen rows, then rejected rows
+             ref_logps,     # the same under the reference model
+             beta: float    # DPO's beta: strength of the pull towards the reference
+            ) -> tuple:
     "(DPO loss, mean reward margin, accuracy) of policy `logps` and reference `ref_logps`, chosen rows first then rejected."
     torch = lazy("torch")
     n = len(logps) // 2
@@ -182,7 +215,11 @@ def dpo_loss(logps, ref_logps, beta: float) -> tuple:
     return -torch.nn.functional.logsigmoid(margin).mean(), margin.mean().item(), (margin > 0).float().mean().item()
 
 # %% ../nbs/08_train.ipynb #fae11e64
-def lr_at(step: int, total: int, lr: float, warmup: int) -> float:
+def lr_at(step: int,    # optimizer step, 0-based
+          total: int,   # total steps
+          lr: float,    # peak learning rate
+          warmup: int   # warmup steps
+         ) -> float:
     "Learning rate for optimizer step `step` (0-based): linear warmup over `warmup` steps, then linear decay to 10% at `total`."
     if step < warmup: return lr * (step + 1) / warmup
     return lr * (1 - 0.9 * (step - warmup) / max(1, total - warmup))
@@ -206,15 +243,28 @@ def build_model(cfg: "FinetuneConfig", dt: str):
     return pm, tok
 
 # %% ../nbs/08_train.ipynb #da3c1a5b
-def split_rows(enc: list, eval_split: float, seed: int) -> tuple:
+def split_rows(enc: list,          # the encoded examples
+               eval_split: float, # fraction held out for eval
+               seed: int          # the job's seed
+              ) -> tuple:
     "(train, eval) examples: a seeded `eval_split` fraction held out (at least one when there are 10 or more)."
     idx = list(range(len(enc))); random.Random(seed).shuffle(idx)
     k = int(len(enc) * eval_split)
     if eval_split > 0 and k == 0 and len(enc) >= 10: k = 1
     return [enc[i] for i in idx[k:]], [enc[i] for i in idx[:k]]
 
+# %% ../nbs/08_train.ipynb #0bea8310
+def last_checkpoints(out: Path) -> list:
+    "Complete checkpoint folders of job folder `out`."
+    return [p for p in (out/"checkpoints").glob("checkpoint-*") if p.name.split("-")[1].isdigit() and (p/"state.json").exists()]
+
 # %% ../nbs/08_train.ipynb #e83fb5d9
-def save_checkpoint(out: Path, step: int, model, opt, state: dict, keep: int = 2):
+def save_checkpoint(out: Path,     # the job folder
+                    step: int,     # optimizer steps done
+                    model,         # the peft model
+                    opt,           # its optimizer
+                    state: dict,   # what else a resume needs (tokens, elapsed, ...)
+                    keep: int = 2):# checkpoints kept
     "Save the adapter (safetensors), optimizer and `state` as `out/checkpoints/checkpoint-STEP`; keep the last `keep`."
     torch = lazy("torch")
     d = out/"checkpoints"/f"checkpoint-{step}"; tmp = d.with_name(d.name + ".tmp")
@@ -226,11 +276,11 @@ def save_checkpoint(out: Path, step: int, model, opt, state: dict, keep: int = 2
     for old in sorted(last_checkpoints(out), key=lambda p: int(p.name.split("-")[1]))[:-keep]: shutil.rmtree(old, ignore_errors=True)
     return d
 
-def last_checkpoints(out: Path) -> list:
-    "Complete checkpoint folders of job folder `out`."
-    return [p for p in (out/"checkpoints").glob("checkpoint-*") if p.name.split("-")[1].isdigit() and (p/"state.json").exists()]
-
-def load_checkpoint(out: Path, model, opt) -> dict:
+# %% ../nbs/08_train.ipynb #d0afc909
+def load_checkpoint(out: Path,  # the job folder
+                    model,      # the peft model to restore
+                    opt         # its optimizer
+                   ) -> dict:
     "Restore the latest checkpoint of `out` into `model` and `opt`; returns its state ({} when there is none)."
     torch, peft, st = lazy("torch"), lazy("peft"), lazy("safetensors.torch")
     cks = sorted(last_checkpoints(out), key=lambda p: int(p.name.split("-")[1]))
@@ -292,6 +342,7 @@ def _autocast(self: Run):
     torch = lazy("torch")
     return torch.autocast("cuda" if torch.cuda.is_available() else "cpu", dtype=torch.bfloat16, enabled=self.dt == "bf16")
 
+# %% ../nbs/08_train.ipynb #09331fbb
 @patch
 def _reference(self: Run):
     "Log-probabilities of chosen and rejected responses under the base model (adapter off), per example: DPO's reference."
@@ -328,6 +379,7 @@ def _reduce(self: Run, *xs) -> list:
     torch = lazy("torch")
     return self.acc.reduce(torch.tensor([float(x) for x in xs]), "sum").tolist()
 
+# %% ../nbs/08_train.ipynb #d95a3d77
 @patch
 def evaluate(self: Run) -> dict:
     "Eval loss (per trained token for SFT; per pair for DPO, with the mean reward margin) over this process's share, reduced over all."
@@ -371,6 +423,7 @@ def train_step(self: Run, batches: list) -> dict:
 @patch
 def _stop_asked(self: Run) -> bool: return _SIGTERM[0] or (self.out/"STOP").exists()
 
+# %% ../nbs/08_train.ipynb #51883e62
 @patch
 def _record(self: Run, s: dict, dt: float, ev: dict) -> dict:
     "Reduce this step's sums over all processes, write the metrics record (main process) and print a progress line."
@@ -395,6 +448,7 @@ def _save(self: Run):
                         dict(tokens=self.tokens, elapsed=time.perf_counter() - self.t0, best=self.best, bad=self.bad))
     self.acc.wait_for_everyone()
 
+# %% ../nbs/08_train.ipynb #8dbc3bde
 @patch
 def _finish(self: Run, status: str, store=None) -> str:
     "Write this process's share, and on the main process the final adapter (when done) and the job row."
@@ -442,7 +496,10 @@ def fit(self: Run, store=None) -> str:
     return self._finish(status, store)
 
 # %% ../nbs/08_train.ipynb #6bc80c8c
-def train(cfg: "FinetuneConfig", job: int = None, resume: bool = False, store=None) -> str:
+def train(cfg: "FinetuneConfig",  # the job's config
+          job: int = None,        # its row in the store's `jobs` table, if any
+          resume: bool = False,   # go on from the latest checkpoint
+          store=None) -> str:     # the store holding `job`
     "Run the training of `cfg` in this process (one of several under `accelerate launch`); returns 'done' or 'stopped'."
     signal.signal(signal.SIGTERM, lambda *a: _SIGTERM.__setitem__(0, True))
     run = Run(cfg, job, resume)
@@ -479,5 +536,4 @@ def main(argv=None) -> int:
             _set(store, a.job, status="failed", error=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:500])
         return 1
 
-# %% ../nbs/08_train.ipynb #993fd79c
 if __name__ == "__main__" and Path(sys.argv[0]).name == "train.py": sys.exit(main())   # python -m llmops_nb.train, not a notebook kernel
