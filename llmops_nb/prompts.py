@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 import sqlalchemy as sa
 from fastcore.basics import patch
-from .core import InputError, SetupError, check, sha256_text, StopToken
+from .core import InputError, SetupError, check, arg_number, sha256_text, StopToken
 from .store import Store, default_store
 from .schema import runs_table, calls_table, prompts_table, prompt_tags_table, golden_table, golden_results_table
 from .render import esc
@@ -232,18 +232,18 @@ def _prompts_parser():
     sub.add_parser("list", help="the saved prompts").add_argument("--json", action="store_true")
     s = sub.add_parser("show", help="one version: NAME, NAME@VERSION or NAME:TAG"); s.add_argument("spec"); s.add_argument("--json", action="store_true")
     s = sub.add_parser("history", help="the versions of NAME"); s.add_argument("name")
-    s = sub.add_parser("diff", help="unified diff of two versions"); s.add_argument("name"); s.add_argument("v1", type=int); s.add_argument("v2", type=int)
+    s = sub.add_parser("diff", help="unified diff of two versions"); s.add_argument("name"); s.add_argument("v1", type=arg_number(int, 1)); s.add_argument("v2", type=arg_number(int, 1))
     s = sub.add_parser("save", help="save a template file as a new version")
     s.add_argument("name"); s.add_argument("--file", "-f", required=True, help="template text, or JSON with text/system/examples")
     s.add_argument("--system", default=None, help="system message"); s.add_argument("--tag", "-t", action="append", default=[])
-    s = sub.add_parser("tag", help="point TAG at VERSION of NAME"); s.add_argument("name"); s.add_argument("version", type=int); s.add_argument("tag")
+    s = sub.add_parser("tag", help="point TAG at VERSION of NAME"); s.add_argument("name"); s.add_argument("version", type=arg_number(int, 1)); s.add_argument("tag")
     s = sub.add_parser("run", help="render a version with --var values and generate")
     s.add_argument("spec"); s.add_argument("--model", "-m", required=True); s.add_argument("--var", action="append", default=[], metavar="KEY=VALUE")
-    s.add_argument("--max-new-tokens", type=int, default=128); s.add_argument("--temperature", type=float, default=0.0)
-    s.add_argument("--top-p", type=float, default=1.0); s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--max-new-tokens", type=arg_number(int, 1), default=128); s.add_argument("--temperature", type=arg_number(float, 0), default=0.0)
+    s.add_argument("--top-p", type=arg_number(float, 0, 1, lo_open=True), default=1.0); s.add_argument("--seed", type=arg_number(int, 0), default=None)
     s.add_argument("--stream", action="store_true"); s.add_argument("--json", action="store_true")
     s = sub.add_parser("golden", help="run a version over its golden set and print the scores")
-    s.add_argument("spec"); s.add_argument("--model", "-m", required=True); s.add_argument("--max-new-tokens", type=int, default=64)
+    s.add_argument("spec"); s.add_argument("--model", "-m", required=True); s.add_argument("--max-new-tokens", type=arg_number(int, 1), default=64)
     s.add_argument("--add", default=None, help="CSV or JSONL file of cases to add first (variables + 'expected')")
     return p
 

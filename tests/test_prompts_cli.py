@@ -72,6 +72,11 @@ def test_run_records_calls_with_version(home, tmp_path):
     (None, [], "the following arguments are required: cmd"),
     (None, ["run", "t"], "the following arguments are required: --model"),
     (None, ["save", "x", "--file", "/nonexistent/t.txt"], "template file '/nonexistent/t.txt' does not exist"),
+    (None, ["run", "t", "--model", "tiny-random", "--temperature", "inf"], "argument --temperature: 'inf' is not a finite number >= 0"),
+    (None, ["run", "t", "--model", "tiny-random", "--max-new-tokens", "0"], "argument --max-new-tokens: '0' is not an integer >= 1"),
+    (None, ["run", "t", "--model", "tiny-random", "--top-p", "0"], "argument --top-p: '0' is not a finite number > 0 and <= 1"),
+    (None, ["golden", "t", "--model", "tiny-random", "--max-new-tokens", "-3"], "argument --max-new-tokens: '-3' is not an integer >= 1"),
+    (None, ["tag", "t", "-1", "prod"], "argument version: '-1' is not an integer >= 1"),
 ])
 def test_bad_input_is_one_clear_line(home, tmp_path, setup, args, msg):
     if setup:
