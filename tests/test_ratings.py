@@ -234,7 +234,7 @@ def test_cli_stats_and_exports(tmp_path):
     r = run_cli("ratings", "export", "--format", "dpo", str(tmp_path / "x.jsonl"), "--db", url, "--min-agreement", "0.9")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no usable pairs" in r.stderr, r.stderr
     r = run_cli("ratings", "stats", "--db", "postgresql+psycopg2://u:pw@127.0.0.1:9/x")
-    assert r.returncode == 2 and "cannot reach the database" in r.stderr and "pw@" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert r.returncode == 2 and "could not open the store" in r.stderr and "is the server running" in r.stderr and "pw@" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
     r = run_cli("ratings", "export", "--format", "csv", "o", "--db", url)
     assert r.returncode == 2 and "invalid choice: 'csv'" in r.stderr
     r = run_cli("--help")
