@@ -31,6 +31,7 @@ from .playground import *
 from .comparison_widget import *
 from .rater import *
 from .finetune_launcher import *
+from .monitor import *
 
 # %% ../nbs/90_all.ipynb #77493763
 __all__ = sorted(n for n in dir() if not n.startswith("_"))
