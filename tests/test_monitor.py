@@ -153,4 +153,4 @@ def test_view_draws_without_torch(db):
             "print(len(m.fig_groups.data), 'alert(s)' in m.flags.value, 'torch' in sys.modules, 'transformers' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["6", "True", "False", "False"]
+    assert r.stdout.split() == ["7", "True", "False", "False"]
