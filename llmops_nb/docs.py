@@ -214,12 +214,13 @@ def performance_sections(nbs="nbs", skip=("index",)) -> list:
     return res
 
 # %% ../nbs/99_docs.ipynb #9ffcc4e3
-CPUS = [(r"Sapphire Rapids|avx512_bf16", "Intel Xeon (Sapphire Rapids), 2 cores, avx512_bf16 + AMX"),
-        (r"AMD EPYC", "AMD EPYC, 2 cores, AVX2 only (no bf16 instructions)")]
+CPUS = [(r"Sapphire Rapids|Intel", "Intel Xeon (Sapphire Rapids), 2 cores, avx512_bf16 + AMX"),
+        (r"AMD EPYC", "AMD EPYC, 2 cores")]
 
 def machine_of(text: str) -> str:
-    "The machine that a Performance section `text` says it ran on (one of `CPUS`), or a note that it names none."
-    return next((name for pat, name in CPUS if re.search(pat, text)), "not named in the notebook (a 2-core CPU machine)")
+    "The machine that a Performance section `text` names first (one of `CPUS`), or a note that it names none."
+    found = [(m.start(), name) for pat, name in CPUS if (m := re.search(pat, text))]
+    return min(found)[1] if found else "not named in the notebook (a 2-core CPU machine)"
 
 # %% ../nbs/99_docs.ipynb #c39ed3ec
 def benchmarks_md(nbs="nbs") -> str:
