@@ -12,8 +12,8 @@ from .render import esc, pre_html
 
 # %% auto #0
 __all__ = ['PLOTLY_JS', 'SHOTS', 'CPUS', 'make_readme', 'plotly_html', 'widget_html', 'static_output', 'exec_examples',
-           'DocsProcs', 'add_screenshots', 'run_jobs', 'performance_sections', 'machine_of', 'benchmarks_md',
-           'build_site']
+           'DocsProcs', 'shots_for', 'add_screenshots', 'run_jobs', 'performance_sections', 'machine_of',
+           'benchmarks_md', 'build_site']
 
 # %% ../nbs/99_docs.ipynb #a79b1376
 def _cell_md(c) -> str:
@@ -166,15 +166,21 @@ def _shot_cell(name: str):
     return mk_cell(f"![{SHOTS[name]} in JupyterLab, as the browser test left it](screenshots/{name}.png){{.llmops-screenshot}}", "markdown")
 
 # %% ../nbs/99_docs.ipynb #47b4512d
+def shots_for(stem: str, shots) -> list:
+    "The screenshot names among `shots` that page `stem` shows: its own widget's, or all of them on the tour (`index`)."
+    page = re.sub(r"^\d+[a-z]?_", "", stem)
+    return [n for n in SHOTS if n in shots and (stem == "index" or n == page)]
+
+# %% ../nbs/99_docs.ipynb #e72116e3
 def add_screenshots(nb, stem: str, shots) -> list:
     "Insert into processed notebook `nb` (page `stem`) the screenshots `shots` (names) that belong to it; returns the names placed."
-    page = re.sub(r"^\d+[a-z]?_", "", stem)
-    names = [n for n in shots if n in SHOTS and (stem == "index" or n == page)]
-    for n in names:
+    places = []
+    for k, n in enumerate(shots_for(stem, shots)):
         i = next((j for j, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(rf"\b{SHOTS[n]}\(", c.source or "")), None)
         if i is None: i = next((j for j, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.lstrip().startswith(">")), 0)
-        nb.cells.insert(i + 1, _shot_cell(n))
-    return names
+        places.append((i, k, n))
+    for i, _, n in sorted(places, reverse=True): nb.cells.insert(i + 1, _shot_cell(n))
+    return [n for _, _, n in places]
 
 # %% ../nbs/99_docs.ipynb #ea94fdda
 def _proc_nb(job) -> str:
@@ -247,10 +253,10 @@ def _copy_sources(nbs: Path, out: Path) -> list:
 
 # %% ../nbs/99_docs.ipynb #b4596855
 def _key(nb: Path, shots) -> str:
-    "What a processed notebook depends on: notebook `nb`, the package's code and the screenshot names `shots`."
+    "What a processed notebook depends on: notebook `nb`, the package's code and the screenshots among `shots` that its page shows."
     h = hashlib.sha256(nb.read_bytes())
     for f in sorted(Path(lazy("llmops_nb").__file__).parent.glob("*.py")): h.update(f.read_bytes())
-    h.update(repr(sorted(shots)).encode())
+    h.update(repr(shots_for(nb.stem, shots)).encode())
     return h.hexdigest()
 
 # %% ../nbs/99_docs.ipynb #d889ba27
