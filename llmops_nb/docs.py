@@ -163,7 +163,7 @@ SHOTS = dict(data_explorer="DataExplorer", playground="PromptPlayground", model_
 
 def _shot_cell(name: str):
     "A markdown cell showing screenshot `name` (`screenshots/NAME.png`)."
-    return mk_cell(f"![{SHOTS[name]} in JupyterLab, as the browser test left it](screenshots/{name}.png){{.llmops-screenshot}}", "markdown")
+    return lazy("execnb.nbio").mk_cell(f"![{SHOTS[name]} in JupyterLab, as the browser test left it](screenshots/{name}.png){{.llmops-screenshot}}", "markdown")
 
 # %% ../nbs/99_docs.ipynb #47b4512d
 def shots_for(stem: str, shots) -> list:
@@ -182,18 +182,30 @@ def add_screenshots(nb, stem: str, shots) -> list:
     for i, _, n in sorted(places, reverse=True): nb.cells.insert(i + 1, _shot_cell(n))
     return [n for _, _, n in places]
 
+# %% ../nbs/99_docs.ipynb #b4596855
+def _key(nb: Path, shots) -> str:
+    "What a processed notebook depends on: notebook `nb`, the package's code and the screenshots among `shots` that its page shows."
+    h = hashlib.sha256(nb.read_bytes())
+    for f in sorted(Path(lazy("llmops_nb").__file__).parent.glob("*.py")): h.update(f.read_bytes())
+    h.update(repr(shots_for(nb.stem, shots)).encode())
+    return h.hexdigest()
+
 # %% ../nbs/99_docs.ipynb #ea94fdda
 def _proc_nb(job) -> str:
     "Process notebook `src` into `dst` with the docs processors (running its fast tier), adding screenshots `shots`; returns `dst`'s name."
     src, dst, shots = job
-    nbio = lazy("execnb.nbio")
-    os.environ["IN_TEST"] = "1"
-    nb = nbio.read_nb(src)
-    nb.path_ = str(Path(src).absolute())
-    DocsProcs()(nb)
-    add_screenshots(nb, Path(src).stem, shots)
+    nbio, src, dst = lazy("execnb.nbio"), Path(src), Path(dst)
+    os.environ.update(IN_TEST="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    try:
+        nb = nbio.read_nb(src)
+        nb.path_ = str(src.absolute())
+        DocsProcs()(nb)
+        add_screenshots(nb, src.stem, shots)
+    except Exception as e: raise RuntimeError(f"{src.name}: the docs build failed: {e}") from e
     nbio.write_nb(nb, dst)
-    return Path(dst).name
+    (dst.parent/".keys").mkdir(exist_ok=True)
+    (dst.parent/".keys"/src.stem).write_text(_key(src, shots))
+    return dst.name
 
 # %% ../nbs/99_docs.ipynb #feb82300
 def run_jobs(jobs, n_workers: int = 2) -> list:
@@ -251,14 +263,6 @@ def _copy_sources(nbs: Path, out: Path) -> list:
         if not (nbs/p.name).exists(): p.unlink()
     return nbfs
 
-# %% ../nbs/99_docs.ipynb #b4596855
-def _key(nb: Path, shots) -> str:
-    "What a processed notebook depends on: notebook `nb`, the package's code and the screenshots among `shots` that its page shows."
-    h = hashlib.sha256(nb.read_bytes())
-    for f in sorted(Path(lazy("llmops_nb").__file__).parent.glob("*.py")): h.update(f.read_bytes())
-    h.update(repr(shots_for(nb.stem, shots)).encode())
-    return h.hexdigest()
-
 # %% ../nbs/99_docs.ipynb #d889ba27
 def _stale(nb: Path, out: Path, shots) -> bool:
     "Whether notebook `nb` must be processed again into `out` (no processed copy, or its key changed)."
@@ -283,7 +287,6 @@ def build_site(nbs="nbs", out="_proc", n_workers: int = 2) -> Path:
     for s in shots: (out/"screenshots").mkdir(exist_ok=True); shutil.copy2(shots_dir/f"{s}.png", out/"screenshots")
     jobs = [(f, out/f.name, shots) for f in _copy_sources(nbs, out) if _stale(f, out, shots)]
     run_jobs(jobs, n_workers)
-    for f, _, _ in jobs: (out/".keys"/f.stem).write_text(_key(f, shots))
     r = subprocess.run([str(Path(sys.executable).parent/"smalldocs"), "render", "-q", str(out)], capture_output=True, text=True)
     if r.returncode: raise RuntimeError(f"smalldocs could not render {out}: {r.stderr[-2000:]}")
     js = out/"_docs"/PLOTLY_JS
