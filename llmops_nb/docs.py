@@ -174,13 +174,15 @@ def shots_for(stem: str, shots) -> list:
 # %% ../nbs/99_docs.ipynb #e72116e3
 def add_screenshots(nb, stem: str, shots) -> list:
     "Insert into processed notebook `nb` (page `stem`) the screenshots `shots` (names) that belong to it; returns the names placed."
-    places = []
+    places, rest = [], []
     for k, n in enumerate(shots_for(stem, shots)):
         i = next((j for j, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(rf"\b{SHOTS[n]}\(", c.source or "")), None)
+        if i is None and stem == "index": rest.append(n); continue   # the tour gathers the others at its end
         if i is None: i = next((j for j, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.lstrip().startswith(">")), 0)
         places.append((i, k, n))
     for i, _, n in sorted(places, reverse=True): nb.cells.insert(i + 1, _shot_cell(n))
-    return [n for _, _, n in places]
+    if rest: nb.cells += [lazy("execnb.nbio").mk_cell("## Screenshots\n\nThe widgets in JupyterLab, as the browser tests left them.", "markdown"), *map(_shot_cell, rest)]
+    return [n for _, _, n in places] + rest
 
 # %% ../nbs/99_docs.ipynb #b4596855
 def _key(nb: Path, shots) -> str:
