@@ -93,27 +93,37 @@ def test_internal_links_resolve(site, pages):
                 if unquote(u.fragment) not in ids: bad.append(f"{path.name}: <{tag}> {link} (no id {u.fragment!r})")
     assert not bad, "\n".join(bad[:40])
 
-def test_pages_show_example_outputs(site, pages):
-    "The examples' results are on the pages: the store, render and templates pages (among others) have output blocks."
-    for stem in ("00_core", "00a_render", "01_store", "04_templates", "04a_registry", "05c_data", "09_ratings"):
-        assert pages[site / f"{stem}.html"].outputs >= 3, f"{stem}: no example outputs"
-    with_outputs = [p for p in pages.values() if p.outputs]
-    assert len(with_outputs) >= len(pages) * 0.6, f"only {len(with_outputs)} of {len(pages)} pages show outputs"
+def _example_outputs(html: str) -> list:
+    "The output HTML of each example cell (code shown, then outputs) on a page; show_doc entries (no code) are not counted."
+    cells = re.split(r'<div[^>]*\bclass="cell"', html)[1:]
+    return [c[c.index("cell-output"):] for c in cells if "cell-code" in c and "cell-output" in c]
 
-def test_rendered_outputs_hold_results(site):
-    "A known result appears as rendered output: render's escaping example shows its escaped text."
-    page = (site / "00a_render.html").read_text()
-    assert re.search(r'class="cell-output[^"]*"', page)
-    assert "&lt;script&gt;" in page or "&amp;lt;script&amp;gt;" in page
+def test_pages_show_example_outputs(site, pages):
+    "The examples' results are on the pages: render, store, templates and others show example outputs; most pages show some."
+    for stem in ("00a_render", "01_store", "04_templates", "04a_registry", "05_loading", "08_train", "09_ratings", "10_data_explorer"):
+        assert _example_outputs((site / f"{stem}.html").read_text()), f"{stem}: no example outputs"
+    with_outputs = [p for p in pages if _example_outputs(p.read_text())]
+    assert len(with_outputs) >= len(pages) * 0.6, f"only {len(with_outputs)} of {len(pages)} pages show example outputs"
+
+def test_outputs_hold_results(site):
+    "Known results appear in output blocks, not only in code: a rendered template, a store's repr, an escaped table and a word diff."
+    outs = lambda stem: " ".join(_example_outputs((site / f"{stem}.html").read_text()))
+    assert "You are a careful translator into French." in outs("04_templates")
+    assert "<strong>Store</strong> <code>sqlite:" in outs("01_store")
+    render = outs("00a_render")
+    assert "<table" in render and "&lt;script&gt;window.__xss=2&lt;/script&gt;" in render and "<ins>" in render
 
 def test_widgets_and_figures_are_static(site, pages):
-    "No page keeps a bare widget repr; plotly figures load plotly.js from the site."
+    "Widgets are drawn still (no bare Python repr), and plotly figures load plotly.js from the site."
     for path, p in pages.items():
         text = path.read_text()
         assert not re.search(r"<code>(VBox|HBox|Tab|Output|FigureWidget)\(children=", text), f"{path.name}: a widget shown as its Python repr"
         assert "application/vnd.jupyter.widget-view+json" not in text, path.name
         if "class=\"plotly-graph-div\"" in text: assert 'src="site_libs/plotly/plotly.min.js"' in text, path.name
     assert (site / "site_libs" / "plotly" / "plotly.min.js").stat().st_size > 1_000_000
+    for stem in ("10_data_explorer", "11_playground", "13_rater", "14_finetune_launcher"):   # views shown in fast examples
+        assert 'class="llmops-static-widget"' in (site / f"{stem}.html").read_text(), f"{stem}: no still picture of its widget"
+    assert 'class="plotly-graph-div"' in (site / "14_finetune_launcher.html").read_text()
 
 def test_sidebar_lists_every_page(site, pages):
     "The navigation on every page links to every notebook's page."
