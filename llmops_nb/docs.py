@@ -172,7 +172,10 @@ def shots_for(stem: str, shots) -> list:
     return [n for n in SHOTS if n in shots and (stem == "index" or n == page)]
 
 # %% ../nbs/99_docs.ipynb #e72116e3
-def add_screenshots(nb, stem: str, shots) -> list:
+def add_screenshots(nb, # a processed notebook (execnb cells)
+                    stem: str, # its page name, e.g. `13_rater` or `index`
+                    shots, # the screenshot names that exist (`docs/screenshots/NAME.png`)
+                    ) -> list:
     "Insert into processed notebook `nb` (page `stem`) the screenshots `shots` (names) that belong to it; returns the names placed."
     places, rest = [], []
     for k, n in enumerate(shots_for(stem, shots)):
@@ -272,7 +275,10 @@ def _stale(nb: Path, out: Path, shots) -> bool:
     return not (out/nb.name).exists() or not k.exists() or k.read_text() != _key(nb, shots)
 
 # %% ../nbs/99_docs.ipynb #b3147849
-def build_site(nbs="nbs", out="_proc", n_workers: int = 2) -> Path:
+def build_site(nbs="nbs", # the notebooks
+               out="_proc", # processed notebooks; the site goes to `out/_docs`
+               n_workers: int = 2, # processes running notebooks at once
+               ) -> Path:
     "Process and run (fast tier) the notebooks in `nbs` into `out`, with screenshots; render the site with smalldocs; returns its folder."
     import subprocess, sys
     from nbdev.quarto import refresh_quarto_yml, nbdev_sidebar
