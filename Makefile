@@ -59,7 +59,8 @@ llamacpp: setup
 
 test: sync llamacpp nbtest nbtest-slow pytest
 
-# the documentation site, built without Quarto: nbdev's processed notebooks rendered by smalldocs into _proc/_docs
+# the documentation site, built without Quarto: nbdev's processed notebooks, each run (fast tier, as nbtest) so pages show results,
+# with the browser tests' screenshots (docs/screenshots) and a benchmarks page, rendered by smalldocs into _proc/_docs; unchanged notebooks are not rerun
 docs: setup
 	$(PY) -c "from llmops_nb.docs import build_site; print(build_site())"
 
