@@ -55,7 +55,7 @@ def set_baseline(self: ModelComparisonState, b: str):
 @patch
 def grid_html(self: ModelComparisonState) -> str:
     "The escaped, diffed grid of the shown prompts."
-    return f"<style>ins{{background:#d4f7d4;text-decoration:none}}del{{background:#f7d4d4}}</style>" + self.c.grid_html(self.baseline, self.items())
+    return safe("<style>ins{background:#d4f7d4;text-decoration:none}del{background:#f7d4d4}</style>") + self.c.grid_html(self.baseline, self.items())
 
 # %% ../nbs/12_model_comparison.ipynb #ad28e21f
 @patch
