@@ -138,6 +138,7 @@ def _first_line(src: str) -> str:
     line = next((l for l in src.splitlines() if l.strip() and not l.startswith("#|")), "")
     return line[:67] + "..." if len(line) > 70 else line
 
+# %% ../nbs/20_cli.ipynb #65b207a2
 def _write_tour(nb, out) -> tuple:
     "Write the executed notebook `nb` to `out/tour.ipynb` and its HTML to `out/tour.html`; returns both paths."
     from pathlib import Path

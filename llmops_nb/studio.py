@@ -210,6 +210,7 @@ def _say(self: Studio, msg: str, err: bool = False):
     "One status line under the tabs."
     self.status.value = f"<span style='color:{'#b00' if err else '#555'}'>{esc(msg)}</span>"
 
+# %% ../nbs/16_studio.ipynb #781b57ed
 @patch
 def _do(self: Studio, f, then: str = None):
     "Run flow `f`; on success go to tab `then` (rebuilt); an error goes to the status line."
@@ -218,6 +219,7 @@ def _do(self: Studio, f, then: str = None):
     self._say(self.state.log[-1] if self.state.log else "")
     if then is not None: self.go(then)
 
+# %% ../nbs/16_studio.ipynb #ec8c4f2d
 @patch
 def go(self: Studio, tab: str):
     "Show tab `tab` (a name of `TABS`), rebuilding it from the workspace."
@@ -229,11 +231,13 @@ def go(self: Studio, tab: str):
 # %% ../nbs/16_studio.ipynb #9f762bfc
 @patch
 def _button(self: Studio, label: str, f, then: str = None):
+    "A button labelled `label` that runs flow `f`, then shows tab `then`."
     W = lazy("ipywidgets")
     b = W.Button(description=label, layout=W.Layout(width="auto"))
     b.on_click(lambda _: self._do(f, then))
     return b
 
+# %% ../nbs/16_studio.ipynb #34da15ab
 @patch
 def show(self: Studio, i: int):
     "Build tab `i` the first time it is shown (or after the workspace changed it); an error shows in the tab."
@@ -247,6 +251,7 @@ def show(self: Studio, i: int):
 # %% ../nbs/16_studio.ipynb #d787b949
 @patch
 def _tab_data(self: Studio):
+    "The Data tab: the explorer over the current dataset, with buttons that send the selection on."
     W, s = lazy("ipywidgets"), self.state
     if s.data_name is None: return [W.HTML("<i>No dataset: Studio(data=df), or studio.state.add_data(df).</i>")]
     self.explorer = DataExplorer(s.explorer)
@@ -255,8 +260,10 @@ def _tab_data(self: Studio):
                   self._button("Selection → Compare", s.take_selection, "Compare")])
     return [bar, self.explorer.widget]
 
+# %% ../nbs/16_studio.ipynb #6812564e
 @patch
 def _tab_playground(self: Studio):
+    "The Playground tab: the workspace's playground, with the selection as its data."
     W, s = lazy("ipywidgets"), self.state
     self.playground = PromptPlayground.from_state(s.to_playground())
     n = "" if s.selection is None else f"{len(s.selection)} selected rows: Run on data runs over them"
@@ -265,6 +272,7 @@ def _tab_playground(self: Studio):
 # %% ../nbs/16_studio.ipynb #f5864319
 @patch
 def _tab_compare(self: Studio):
+    "The Compare tab: run a comparison of the studio's models on the selection, and send it to Rate."
     W, s = lazy("ipywidgets"), self.state
     n = W.IntText(value=64, description="max tokens")
     run = self._button("Compare the models", lambda: s.compare(max_new_tokens=n.value), "Compare")
@@ -274,8 +282,10 @@ def _tab_compare(self: Studio):
     self.comparison = ModelComparison(s.comparison, annotator=s.annotator, store=s.store)
     return head + [self.comparison.widget]
 
+# %% ../nbs/16_studio.ipynb #b6462e40
 @patch
 def _tab_rate(self: Studio):
+    "The Rate tab: the workspace's rater (a selection or a comparison), and a button to fine-tune on the ratings."
     W, s = lazy("ipywidgets"), self.state
     bar = W.HBox([self._button("Ratings → Fine-tune (DPO)", s.to_finetune, "Fine-tune")])
     if s.rater is None: return [W.HTML("<i>Nothing to rate yet: send a selection (Data) or a comparison (Compare) here.</i>"), bar]
@@ -285,13 +295,16 @@ def _tab_rate(self: Studio):
 # %% ../nbs/16_studio.ipynb #9119d71f
 @patch
 def _tab_finetune(self: Studio):
+    "The Fine-tune tab: the launcher on the DPO pairs, and a button to compare the new adapter with its base."
     W, s = lazy("ipywidgets"), self.state
     if s.launcher is None: return [W.HTML("<i>No training data yet: rate pairs in Rate, then press Ratings → Fine-tune (DPO).</i>")]
     self.launcher = FinetuneLauncher.from_state(s.launcher)
     return [self.launcher.box, W.HBox([self._button("Adapter → Compare", lambda: (s.adapter_ready(), s.compare_adapter(max_new_tokens=64)), "Compare")])]
 
+# %% ../nbs/16_studio.ipynb #f32c2fb4
 @patch
 def _tab_monitor(self: Studio):
+    "The Monitor tab: `Monitor` over the studio's store, or a one-line note where this version has no monitor."
     W = lazy("ipywidgets")
     try: from llmops_nb.monitor import Monitor
     except ImportError: return [W.HTML("<i>Monitor is not part of this version of llmops_nb.</i>")]
