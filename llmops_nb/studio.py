@@ -237,17 +237,6 @@ def _button(self: Studio, label: str, f, then: str = None):
     b.on_click(lambda _: self._do(f, then))
     return b
 
-# %% ../nbs/16_studio.ipynb #34da15ab
-@patch
-def show(self: Studio, i: int):
-    "Build tab `i` the first time it is shown (or after the workspace changed it); an error shows in the tab."
-    W = lazy("ipywidgets")
-    if i is None or (i in self.views and i not in self.dirty): return
-    self.dirty.discard(i)
-    try: self.views[i] = view = getattr(self, "_tab_" + TABS[i].lower().replace("-", ""))()
-    except (InputError, SetupError) as e: self.views[i] = view = W.HTML(f"<i>{esc(e)}</i>")
-    self.boxes[i].children = [view] if isinstance(view, W.Widget) else list(view)
-
 # %% ../nbs/16_studio.ipynb #d787b949
 @patch
 def _tab_data(self: Studio):
@@ -259,6 +248,17 @@ def _tab_data(self: Studio):
                   self._button("Selection → Rate", lambda: (s.take_selection(), s.rate_selection()), "Rate"),
                   self._button("Selection → Compare", s.take_selection, "Compare")])
     return [bar, self.explorer.widget]
+
+# %% ../nbs/16_studio.ipynb #34da15ab
+@patch
+def show(self: Studio, i: int):
+    "Build tab `i` the first time it is shown (or after the workspace changed it); an error shows in the tab."
+    W = lazy("ipywidgets")
+    if i is None or (i in self.views and i not in self.dirty): return
+    self.dirty.discard(i)
+    try: self.views[i] = view = getattr(self, "_tab_" + TABS[i].lower().replace("-", ""))()
+    except (InputError, SetupError) as e: self.views[i] = view = W.HTML(f"<i>{esc(e)}</i>")
+    self.boxes[i].children = [view] if isinstance(view, W.Widget) else list(view)
 
 # %% ../nbs/16_studio.ipynb #6812564e
 @patch
