@@ -107,3 +107,11 @@ def test_stop_token():
     from llmops_nb.core import StopToken, Cancelled
     t = StopToken(); t.stop()
     with pytest.raises(Cancelled): profile(["a b c"] * 10, stop=t)
+
+def test_sample_file_is_what_its_generator_writes():
+    "The shipped sample dataset is exactly what nbs/make_sample.py generates (no hand edits)."
+    import importlib.util, json
+    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "nbs" / "make_sample.py")
+    m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+    want = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in m.rows())
+    assert (ROOT / "llmops_nb" / "samples" / "instructions.jsonl").read_text(encoding="utf-8") == want
