@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_ratings.ipynb #2968314a
 from __future__ import annotations
-import json, os, sys, time, uuid, threading, argparse
+import json, os, sys, time, uuid, threading, argparse, warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -246,14 +246,10 @@ def _one_line(e) -> str:
 
 # %% ../nbs/09_ratings.ipynb #7d355372
 def _open_store(store) -> Store:
-    "`store` as a `Store`: a `Store`, a URL, or `None` for the default store; an unreachable database is a one-line `SetupError`."
+    "`store` as a `Store`: a `Store`, a URL, or `None` for the default store (an unreachable database is the store's one-line `SetupError`)."
     if isinstance(store, Store): return store
-    url = store or get_config().db_url
-    check(isinstance(url, str), f"store must be a Store or a database URL, not {type(store).__name__}")
-    try: return Store(url) if store else default_store()
-    except sa.exc.SQLAlchemyError as e:
-        raise SetupError(f"cannot reach the database {redact_url(url)!r} ({_one_line(e)}); start the database server or fix the URL "
-                         "(Ratings(url) or LLMOPS_DB_URL)") from None
+    check(store is None or isinstance(store, str), f"store must be a Store or a database URL, not {type(store).__name__}")
+    return Store(store) if store else default_store()
 
 # %% ../nbs/09_ratings.ipynb #79f1cf02
 def _check_annotator(a) -> str:
@@ -264,17 +260,18 @@ def _check_annotator(a) -> str:
 
 # %% ../nbs/09_ratings.ipynb #41690b2a
 class Ratings:
-    "Ratings in `store` (a `Store`, a URL, or the default store), committed at once; kept in a local journal while the database is unreachable."
+    "Ratings in `store` (a `Store`, a URL, or the default store), committed at once; kept in the store's journal while the database is unreachable."
     def __init__(self,
                  store=None,            # a Store, a database URL, or None for the default store
-                 journal_dir=None,      # folder of the local journal (default: LLMOPS_HOME/ratings_journal)
+                 journal_dir=None,      # deprecated and ignored: unsent ratings go to the store's journal
                  retry_s: float = 2.0): # after a failed write, journal without trying the database for this many seconds
+        if journal_dir is not None:
+            warnings.warn("Ratings(journal_dir=...) is ignored: ratings kept while the database is unreachable go to the store's journal "
+                          "(LLMOPS_HOME/journal.jsonl); drop the argument", DeprecationWarning, stacklevel=2)
         self.store = _open_store(store)
-        self.journal_dir = Path(journal_dir or get_config().home / "ratings_journal") / sha256_text(self.store.url)[:12]
         self.retry_s, self.pending, self.last_error = retry_s, [], None
-        self._lock, self._jf, self._down_at, self._pool = threading.RLock(), None, None, None
-        try: self.recover()
-        except _OFFLINE as e: self._offline(e)
+        self._lock, self._down_at, self._pool = threading.RLock(), None, None
+        self.flush()
 
     @property
     def unsent(self) -> int: return len(self.pending)
@@ -282,83 +279,13 @@ class Ratings:
     def online(self) -> bool: return self._down_at is None
     def __repr__(self): return f"Ratings({redact_url(self.store.url)!r}, unsent={self.unsent})"
 
-# %% ../nbs/09_ratings.ipynb #fc4c6b65
-def _skey(r) -> tuple: return (r["annotator"], r["item_key"], r["schema"], r.get("task") or "", r.get("criterion") or "")
-
-# %% ../nbs/09_ratings.ipynb #e181bd6e
-def _latest(conn, rows) -> dict:
-    "Supersede key -> id of the latest stored row with that key, for the item keys of `rows`."
-    t, keys, out = ratings_table, sorted({r["item_key"] for r in rows if r.get("item_key")}), {}
-    for i in range(0, len(keys), 500):
-        q = sa.select(t.c.annotator, t.c.item_key, t.c.schema, t.c.task, t.c.criterion, sa.func.max(t.c.id)).where(
-            t.c.item_key.in_(keys[i:i + 500])).group_by(t.c.annotator, t.c.item_key, t.c.schema, t.c.task, t.c.criterion)
-        for a, k, s, tk, c, mx in conn.execute(q): out[(a, k, s, tk or "", c or "")] = mx
-    return out
-
-# %% ../nbs/09_ratings.ipynb #552513a5
-def _stored_uids(conn, uids) -> dict:
-    t, out = ratings_table, {}
-    for i in range(0, len(uids), 500): out.update(dict(conn.execute(sa.select(t.c.uid, t.c.id).where(t.c.uid.in_(uids[i:i + 500]))).all()))
-    return out
-
-# %% ../nbs/09_ratings.ipynb #f46d42ec
-def _waves(rows) -> list:
-    "`rows` split so no wave holds two rows with the same supersede key: the k-th rating of a key goes in wave k."
-    seen, waves = Counter(), []
-    for r in rows:
-        k = _skey(r) if r.get("item_key") else ("", r["uid"])
-        n = seen[k]; seen[k] += 1
-        if n == len(waves): waves.append([])
-        waves[n].append(r)
-    return waves
-
-# %% ../nbs/09_ratings.ipynb #084aad7f
-def _insert_many(conn, rows) -> list:
-    "Insert `rows` (same keys) in one statement; their ids in order."
-    if len(rows) == 1 or conn.dialect.name not in ("sqlite", "postgresql"):
-        return [conn.execute(ratings_table.insert().values(**r)).inserted_primary_key[0] for r in rows]
-    return [r[0] for r in conn.execute(ratings_table.insert().returning(ratings_table.c.id, sort_by_parameter_order=True), rows)]
-
-# %% ../nbs/09_ratings.ipynb #54757af4
-@patch
-def _write(self: Ratings, rows) -> list:
-    "Insert `rows` in one transaction (skipping uids already stored, setting `supersedes`); returns their ids."
-    with self.store.write() as conn:
-        if conn.dialect.name == "postgresql":     # one writer per annotator at a time, so two sessions never supersede the same row
-            for a in sorted({r["annotator"] for r in rows}): conn.execute(sa.text("SELECT pg_advisory_xact_lock(7340212, hashtext(:a))"), dict(a=a))
-        have, latest = _stored_uids(conn, [r["uid"] for r in rows]), _latest(conn, rows)
-        todo = list({r["uid"]: r for r in rows if r["uid"] not in have}.values())
-        cols = [c for c in ratings_table.c.keys() if c != "id"]
-        for wave in _waves(todo):
-            out = []
-            for r in wave:
-                sup = r["supersedes"] if "supersedes" in r else latest.get(_skey(r)) if r.get("item_key") else None
-                out.append({c: (sup if c == "supersedes" else r.get(c)) for c in cols})
-            for r, rid in zip(out, _insert_many(conn, out)):
-                have[r["uid"]] = rid
-                if r.get("item_key"): latest[_skey(r)] = rid
-    return [have[r["uid"]] for r in rows]
-
 # %% ../nbs/09_ratings.ipynb #c2f65b16
 @patch
-def _journal(self: Ratings, rows):
-    "Keep `rows` in memory and append them to this session's journal file."
-    if self._jf is None:
-        self.journal_dir.mkdir(parents=True, exist_ok=True)
-        self._jf = open(self.journal_dir / f"{uuid.uuid4().hex}.jsonl", "a", encoding="utf-8")
-        try: import fcntl; fcntl.flock(self._jf, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError: pass
-    self._jf.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)); self._jf.flush(); os.fsync(self._jf.fileno())
+def _keep(self: Ratings, rows) -> list:
+    "Keep `rows` in the store's journal (fsynced) and count them as unsent; their ids, all `None`."
+    self.store.keep("ratings", rows, self.last_error, quiet=True)
     self.pending.extend(rows)
-
-# %% ../nbs/09_ratings.ipynb #58cf2767
-@patch
-def _journal_done(self: Ratings):
-    "All pending rows are stored: forget them and remove the journal file."
-    self.pending = []
-    if self._jf is not None:
-        p = self._jf.name; self._jf.close(); self._jf = None
-        Path(p).unlink(missing_ok=True)
+    return [None] * len(rows)
 
 # %% ../nbs/09_ratings.ipynb #2452ed68
 @patch
@@ -368,57 +295,26 @@ def _offline(self: Ratings, e):
 # %% ../nbs/09_ratings.ipynb #741eda7b
 @patch
 def _commit(self: Ratings, rows) -> list:
-    "Store `rows` now, with any pending ones first; if the database is unreachable, journal them. Ids, or `None` for journaled rows."
+    "Store `rows` now, after any kept ones; if the database is unreachable, keep them in the journal. Ids, or `None` for kept rows."
     with self._lock:
-        if self._down_at is not None and time.time() - self._down_at < self.retry_s:
-            self._journal(rows); return [None] * len(rows)
-        try: ids = self._write(self.pending + rows)
+        if self._down_at is not None and time.time() - self._down_at < self.retry_s: return self._keep(rows)
+        try:
+            if self.pending: self.store.replay_journal(strict=True, quiet=True); self.pending = []
+            ids = self.store.insert("ratings", rows, strict=True)
         except _OFFLINE as e:
-            self._offline(e); self._journal(rows); return [None] * len(rows)
+            self._offline(e); return self._keep(rows)
         self._down_at = self.last_error = None
-        if self.pending: self._journal_done()
-        return ids[len(ids) - len(rows):]
+        return ids
 
 # %% ../nbs/09_ratings.ipynb #2119a2a8
 @patch
 def flush(self: Ratings) -> int:
-    "Send the ratings kept while the database was unreachable, and any journal a dead session left; returns how many were sent."
+    "Send what the store's journal keeps for this database (ratings given while it was unreachable, or left by a session that died); returns how many rows were sent."
     with self._lock:
-        n = len(self.pending)
-        if n:
-            try: self._write(self.pending)
-            except _OFFLINE as e: self._offline(e); return 0
-            self._journal_done()
-        self._down_at = self.last_error = None
-        try: return n + self.recover()
-        except _OFFLINE as e: self._offline(e); return n
-
-# %% ../nbs/09_ratings.ipynb #9695fbe3
-def _read_journal(path) -> list:
-    "Rows of a journal file; a last line cut short by a crash is skipped (it was never acknowledged)."
-    rows = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        try: rows.append(json.loads(line))
-        except json.JSONDecodeError: pass
-    return rows
-
-# %% ../nbs/09_ratings.ipynb #f34bdb21
-@patch
-def recover(self: Ratings) -> int:
-    "Send the journals that sessions which died left for this database; returns how many ratings were sent."
-    if not self.journal_dir.exists(): return 0
-    n = 0
-    for p in sorted(self.journal_dir.glob("*.jsonl")):
-        if self._jf is not None and p.name == Path(self._jf.name).name: continue
-        with open(p, "a+", encoding="utf-8") as f:
-            try:
-                import fcntl; fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except ImportError: pass
-            except OSError: continue               # a live session holds it
-            rows = _read_journal(p)
-            if rows: self._write(rows)
-            p.unlink(missing_ok=True); n += len(rows)
-    return n
+        try: n = self.store.replay_journal(strict=True, quiet=True)
+        except _OFFLINE as e: self._offline(e); return 0
+        self.pending, self._down_at, self.last_error = [], None, None
+        return n
 
 # %% ../nbs/09_ratings.ipynb #ec687fc7
 def _base_row(it, sc, annotator, task, comment=None, seconds=None, left=None) -> dict:
@@ -537,7 +433,7 @@ def _frame(self: Ratings, task=None, history=False):
     try: df = self.store.frame("ratings", **({} if task is None else dict(task=task)))
     except sa.exc.SQLAlchemyError as e:
         raise SetupError(f"cannot read ratings from {redact_url(self.store.url)!r} ({_one_line(e)}); start the database server and try again"
-                         + (f"; {self.unsent} ratings given meanwhile are kept in the local journal" if self.unsent else "")) from None
+                         + (f"; {self.unsent} ratings given meanwhile are kept in the store's journal" if self.unsent else "")) from None
     dec = lambda s: None if s is None else json.loads(s)
     vals = [dec(v) for v in df.value]
     vals = [v.lower() if (k == "pairwise" and isinstance(v, str)) else v for k, v in zip(df.schema, vals)]
@@ -574,7 +470,7 @@ def to_frame(self: Ratings,
 @patch
 def _repr_markdown_(self: Ratings):
     n = self.store.count("ratings")
-    st = "" if self.online and not self.unsent else f" — **{self.unsent} unsent** ({esc(self.last_error or 'database unreachable')}), kept in the local journal"
+    st = "" if self.online and not self.unsent else f" — **{self.unsent} unsent** ({esc(self.last_error or 'database unreachable')}), kept in the store's journal"
     return f"**Ratings** in `{esc(redact_url(self.store.url))}`: {n} rows (history included){st}"
 
 # %% ../nbs/09_ratings.ipynb #7c23abaa
