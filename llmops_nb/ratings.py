@@ -67,6 +67,18 @@ class Ratings:
     def online(self) -> bool: return self._down_at is None
     def __repr__(self): return f"Ratings({redact_url(self.store.url)!r}, unsent={self.unsent})"
 
+    def _offline(self, e):
+        "Note that the database is unreachable (`e` says why): writes go to the journal for `retry_s` seconds."
+        self._down_at, self.last_error = time.time(), f"database unreachable: {_one_line(e)}"
+
+    def flush(self) -> int:
+        "Send what the store's journal keeps for this database (ratings given while it was unreachable, or left by a session that died); returns how many rows were sent."
+        with self._lock:
+            try: n = self.store.replay_journal(strict=True, quiet=True)
+            except _OFFLINE as e: self._offline(e); return 0
+            self.pending, self._down_at, self.last_error = [], None, None
+            return n
+
 # %% ../nbs/07c_ratings.ipynb #c2f65b16
 @patch
 def _keep(self: Ratings, rows) -> list:
@@ -74,11 +86,6 @@ def _keep(self: Ratings, rows) -> list:
     self.store.keep("ratings", rows, self.last_error, quiet=True)
     self.pending.extend(rows)
     return [None] * len(rows)
-
-# %% ../nbs/07c_ratings.ipynb #2452ed68
-@patch
-def _offline(self: Ratings, e):
-    self._down_at, self.last_error = time.time(), f"database unreachable: {_one_line(e)}"
 
 # %% ../nbs/07c_ratings.ipynb #741eda7b
 @patch
@@ -93,16 +100,6 @@ def _commit(self: Ratings, rows) -> list:
             self._offline(e); return self._keep(rows)
         self._down_at = self.last_error = None
         return ids
-
-# %% ../nbs/07c_ratings.ipynb #2119a2a8
-@patch
-def flush(self: Ratings) -> int:
-    "Send what the store's journal keeps for this database (ratings given while it was unreachable, or left by a session that died); returns how many rows were sent."
-    with self._lock:
-        try: n = self.store.replay_journal(strict=True, quiet=True)
-        except _OFFLINE as e: self._offline(e); return 0
-        self.pending, self._down_at, self.last_error = [], None, None
-        return n
 
 # %% ../nbs/07c_ratings.ipynb #ec687fc7
 def _base_row(it, sc, annotator, task, comment=None, seconds=None, left=None) -> dict:
