@@ -28,7 +28,7 @@ def key_latency(d, n=400):
     from llmops_nb.ratings import Ratings
     from llmops_nb.rater import RaterState
     st = Store(f"sqlite:///{d}/keys.db")
-    R = Ratings(st, journal_dir=f"{d}/j")
+    R = Ratings(st)
     df = pd.DataFrame(dict(prompt=[f"Question {i}: explain item {i} in a few words." for i in range(2 * n)],
                            output=[f"An answer of moderate length for item {i}. " * 4 for i in range(2 * n)], model="m"))
     sync, bg, base = [], [], []
@@ -48,7 +48,7 @@ def bulk(d, n=10_000):
     from llmops_nb.store import Store
     from llmops_nb.ratings import Ratings, Scale
     import llmops_nb.agreement   # adds Ratings.agreement
-    st = Store(f"sqlite:///{d}/bulk.db"); R = Ratings(st, journal_dir=f"{d}/j")
+    st = Store(f"sqlite:///{d}/bulk.db"); R = Ratings(st)
     recs = [dict(item=dict(prompt=f"q{i // 4}", output=f"o{i // 4}"), value=i % 5 + 1, schema=Scale(5), annotator=f"a{i % 4}") for i in range(n)]
     t = time.perf_counter(); R.add_many(recs); ours = n / (time.perf_counter() - t)
     rows = [r for rec in recs for r in R.rows_for(**rec)]

@@ -23,6 +23,7 @@ from .metrics import *
 from .train import *
 from .finetune import *
 from .export import *
+from .rating_schemas import *
 from .ratings import *
 from .agreement import *
 from .tasks import *

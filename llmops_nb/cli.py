@@ -23,7 +23,9 @@ COMMANDS = {
     "export-gguf": ("llmops_nb.export:cli_export_gguf", "merge an adapter into its base and write a GGUF file for llama.cpp, Ollama or LM Studio"),
 }
 
+# %% ../nbs/20_cli.ipynb #e80055ea
 def _usage() -> str:
+    "The help text: usage, then one line per command."
     w = max(map(len, COMMANDS))
     return "usage: llmops-nb COMMAND [options]\n\ncommands:\n" + "\n".join(f"  {k:<{w}}  {v[1]}" for k, v in COMMANDS.items())
 
@@ -36,6 +38,7 @@ def _one_line(e) -> str:
     from llmops_nb.remote import scrub_secrets
     return scrub_secrets(str(e).strip()).splitlines()[0] if str(e).strip() else type(e).__name__
 
+# %% ../nbs/20_cli.ipynb #51bfcab9
 def _not_utf8(argv) -> str:
     "A message naming the first argument that holds a byte that is not UTF-8 (the OS hands it over as a surrogate), or ''."
     for j, a in enumerate(argv):
@@ -45,6 +48,7 @@ def _not_utf8(argv) -> str:
                     "pass UTF-8 text (re-encode the file or terminal it came from)")
     return ""
 
+# %% ../nbs/20_cli.ipynb #b474485a
 def main(argv=None) -> int:
     "Run `llmops-nb` with `argv` (default: the command line); returns the exit code: 0 done, 1 failed, 2 bad input."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -70,6 +74,7 @@ class _Parser(argparse.ArgumentParser):
     "An argument parser whose errors are one-line `InputError`s."
     def error(self, message): raise InputError(message)
 
+# %% ../nbs/20_cli.ipynb #a276d11f
 def cli_models(argv) -> int:
     "`llmops-nb models [--json]`: the registered models."
     p = _Parser(prog="llmops-nb models", description="List the registered models.")
@@ -87,6 +92,7 @@ def cli_models(argv) -> int:
 
 # %% ../nbs/20_cli.ipynb #dcd7df1c
 def _gen_parser() -> argparse.ArgumentParser:
+    "The parser of `llmops-nb generate`: every number option checked while it is parsed."
     p = _Parser(prog="llmops-nb generate", description="Complete prompts with a model.")
     p.add_argument("prompts", nargs="+", help="one or more prompts")
     p.add_argument("--model", "-m", required=True, help="registered name, folder or .gguf file")
@@ -106,6 +112,7 @@ def _gen_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-record", action="store_true", help="do not record the calls in the store")
     return p
 
+# %% ../nbs/20_cli.ipynb #ba621a6d
 def cli_generate(argv) -> int:
     "`llmops-nb generate --model NAME PROMPT...`: print each completion; exit 1 with one line per failed prompt."
     a = _gen_parser().parse_args(argv)

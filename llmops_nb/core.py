@@ -58,7 +58,10 @@ def check(ok: bool, # the condition that must hold
     if not ok: raise err(msg)
 
 # %% ../nbs/00_core.ipynb #ba6bf83f
-def arg_number(kind=int, lo=None, hi=None, lo_open: bool = False):
+def arg_number(kind=int,              # int or float
+               lo=None,               # the smallest value allowed (None: no bound)
+               hi=None,               # the largest value allowed (None: no bound)
+               lo_open: bool = False): # exclude `lo` itself
     "An argparse `type`: a finite `kind` (int or float) from `lo` to `hi` (`lo_open` excludes `lo`), else a clear error."
     import argparse, math
     def parse(s):

@@ -11,6 +11,7 @@ from typing import Optional
 from fastcore.basics import patch
 from .core import get_config, InputError, SetupError, check, lazy, sha256_text, cpu_has_bf16
 from .store import Store, default_store
+from .ratings import Ratings
 from .train import FORMATS, METHODS, read_rows, usable_rows, encode_row, encode_pair, encoded_rows, encode_rows, train_dtype, _set
 
 # %% auto #0
@@ -505,21 +506,9 @@ def jobs(store: Store = None, limit: int = 50):
 
 # %% ../nbs/08a_finetune.ipynb #b83a4bcc
 def from_ratings(store: Store = None, task: str = None) -> tuple:
-    "(rows of prompt/chosen/rejected, ids of the ratings used) from the pairwise ratings in `store` (of `task` when given)."
-    store = store or default_store()
-    where = dict(schema="pairwise") | (dict(task=task) if task else {})
-    rs = store.rows("ratings", **where)
-    gone = {r["supersedes"] for r in rs if r["supersedes"]}
-    rows, ids = [], []
-    for r in rs:
-        if r["id"] in gone or not r["prompt"] or not r["outputs"]: continue
-        try: v, outs = json.loads(r["value"]), json.loads(r["outputs"])
-        except ValueError: continue
-        v = str(v).lower()
-        if v not in ("a", "b") or not isinstance(outs, list) or len(outs) != 2 or outs[0] == outs[1]: continue
-        c, j = (outs[0], outs[1]) if v == "a" else (outs[1], outs[0])
-        rows.append(dict(prompt=r["prompt"], chosen=c, rejected=j)); ids.append(r["id"])
-    return rows, ids
+    "(rows of prompt/chosen/rejected, ids of the ratings used) from the pairwise ratings in `store` (of `task` when given), paired by `Ratings.to_dpo`."
+    d = Ratings(store or default_store()).to_dpo(task=task, meta=True)
+    return d[["prompt", "chosen", "rejected"]].to_dict("records"), [i for ids in d.rating_ids for i in ids]
 
 # %% ../nbs/08a_finetune.ipynb #99f5f549
 def preference_rows(data) -> list:
@@ -537,8 +526,7 @@ def dpo_from_ratings(base: str,           # the model to fine-tune
                      **config) -> Job:     # any other `FinetuneConfig` field
     "Launch a DPO job on `base` from the pairwise ratings in `store`, in one call; `config` sets any other `FinetuneConfig` field."
     store = store or default_store()
-    rows, ids = from_ratings(store, task)
-    check(rows, f"no usable pairwise ratings in {store!r} (ties and ratings without prompt/outputs are skipped); rate some pairs first")
+    rows, ids = from_ratings(store, task)   # no usable pair: to_dpo's one-line error says why
     cfg = FinetuneConfig(base, rows, format="preference", method="dpo", ratings=ids, **config)
     return launch(cfg, store=store, wait=wait)
 

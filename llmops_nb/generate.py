@@ -20,6 +20,7 @@ __all__ = ['ENGINES', 'render_prompt', 'auto_batch_size', 'pick_engine', 'params
 
 # %% ../nbs/03_generate.ipynb #cff292f1
 def _check_prompts(prompts) -> list:
+    "`prompts` (one prompt, or a list) as a list, each checked: non-empty text or a list of chat messages with text content."
     if isinstance(prompts, str) or (isinstance(prompts, list) and prompts and isinstance(prompts[0], dict)): prompts = [prompts]
     check(isinstance(prompts, (list, tuple)), f"prompts must be a string or a list of strings/chat message lists, not {type(prompts).__name__}")
     check(len(prompts) > 0, "prompts is an empty list; pass at least one prompt")
@@ -32,7 +33,11 @@ def _check_prompts(prompts) -> list:
             check(bad is None, f"prompt {i}: message {bad} has content {p[bad]['content'] if bad is not None else None!r:.40}; every message needs text content")
     return list(prompts)
 
-def render_prompt(lm: LoadedModel, prompt, system: str = None) -> str:
+# %% ../nbs/03_generate.ipynb #2b6e18b3
+def render_prompt(lm: LoadedModel,       # the loaded model (its chat template, if it has one)
+                  prompt,                # a text, or a list of chat messages
+                  system: str = None     # a system message put first
+                  ) -> str:
     "The text `lm` sees for `prompt`: chat messages through its chat template, plain text otherwise."
     if isinstance(prompt, str) and not lm.chat: return prompt if system is None else f"{system}\n\n{prompt}"
     msgs = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else list(prompt)
@@ -41,7 +46,10 @@ def render_prompt(lm: LoadedModel, prompt, system: str = None) -> str:
     return lm.tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
 
 # %% ../nbs/03_generate.ipynb #75fdf377
-def auto_batch_size(lm: LoadedModel, n_prompts: int, max_len: int) -> int:
+def auto_batch_size(lm: LoadedModel,   # the loaded model (its device sets the budget)
+                    n_prompts: int,    # how many prompts there are
+                    max_len: int       # the longest prompt plus max_new_tokens, in tokens
+                    ) -> int:
     "Batch size for `n_prompts` of up to `max_len` tokens (prompt + new) on `lm`'s device."
     budget = 64 * 1024 if lm.device == "cpu" else 512 * 1024   # tokens of KV cache per batch
     cap = 64 if lm.device == "cpu" else 256
@@ -134,6 +142,7 @@ def _pick_engine(lm, engine: str) -> str:
     check(engine == "auto" or reason is None, f"engine='fast' cannot run {lm.name!r}: {reason}; use engine='auto' or 'transformers'")
     return "transformers" if reason else "fast"
 
+# %% ../nbs/03_generate.ipynb #3353f5f8
 def _run_batch(lm, batch_ids, params, tracker, engine: str = "transformers"):
     "Generate for one batch of token id lists (left-padded), reporting each step's tokens to `tracker`."
     pad = lm.tokenizer.pad_token_id
@@ -151,7 +160,11 @@ def _run_batch(lm, batch_ids, params, tracker, engine: str = "transformers"):
     with torch.inference_mode(): lm.model.generate(input_ids=ids, attention_mask=mask, **kw)
 
 # %% ../nbs/03_generate.ipynb #68661799
-def pick_engine(lm, engine: str = "auto", n_prompts: int = 1, streaming: bool = False) -> tuple:
+def pick_engine(lm,                    # the loaded model
+                engine: str = "auto",  # 'auto', 'fast', 'transformers' or 'llama.cpp'
+                n_prompts: int = 1,    # how many prompts the run has
+                streaming: bool = False # whether the run streams
+                ) -> tuple:
     "(engine that runs `n_prompts` on `lm`, why a GGUF model is not on llama.cpp or None) for `engine`."
     if engine in ("auto", "llama.cpp"):
         why = why_not_llamacpp(lm)
@@ -164,6 +177,7 @@ def pick_engine(lm, engine: str = "auto", n_prompts: int = 1, streaming: bool = 
             return _pick_engine(lm, engine), f"engine='auto' runs {lm.name!r} on torch, not llama.cpp: {why}"
     return _pick_engine(lm, engine), None
 
+# %% ../nbs/03_generate.ipynb #4d5e3c48
 def _note(msg: str):
     "Log `msg` (one line) and, the first time, warn when it is about an install."
     logging.getLogger("llmops_nb").info(msg)
@@ -171,17 +185,20 @@ def _note(msg: str):
 
 # %% ../nbs/03_generate.ipynb #f1f333ea
 def _eos_ids(lm):
+    "The token ids that end a sequence for `lm`: its tokenizer's and its generation config's."
     ids = {lm.tokenizer.eos_token_id}
     ge = getattr(lm.model, "generation_config", None)
     e = getattr(ge, "eos_token_id", None)
     ids |= set(e if isinstance(e, (list, tuple)) else [e])
     return {i for i in ids if i is not None}
 
+# %% ../nbs/03_generate.ipynb #1eea97e5
 def params_json(params: GenParams, **extra) -> str:
     "The JSON stored in `calls.params` for `params`."
     return json.dumps(dict(max_new_tokens=params.max_new_tokens, temperature=params.temperature, top_p=params.top_p,
                            top_k=params.top_k, seed=params.seed, stop=list(params.stop), **extra))
 
+# %% ../nbs/03_generate.ipynb #1b34d299
 def _record(store, lm, gens, texts, params, prompt_version_id, run_id, backend: str = None):
     "Write one `calls` row per generation in one transaction; sets each `call_id`."
     if store is False: return
@@ -193,6 +210,17 @@ def _record(store, lm, gens, texts, params, prompt_version_id, run_id, backend: 
                  finish_reason=g.finish_reason, error=g.error, prompt_version_id=prompt_version_id, run_id=run_id)
             for g, t in zip(gens, texts)]
     for g, i in zip(gens, store.insert("calls", rows)): g.call_id = i
+
+# %% ../nbs/03_generate.ipynb #0f1aa921
+def _finish(lm, prompts, ids, idx, tr) -> list:
+    "The `Generation`s of a finished batch."
+    t_stop, out = time.perf_counter(), []
+    for j, i in enumerate(idx):
+        text = tr.text[j] if tr.need_text else lm.tokenizer.decode(tr.ids[j], skip_special_tokens=True)
+        reason = tr.done[j] or ("cancelled" if tr.cancelled else "length")
+        end = tr.t_end[j] or t_stop
+        out.append(Generation(prompts[i], text, reason, len(ids[i]), len(tr.ids[j]), end - tr.t0, (tr.t_first or end) - tr.t0, lm.name))
+    return out
 
 # %% ../nbs/03_generate.ipynb #c2a22e71
 def _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_progress, engine="transformers"):
@@ -219,21 +247,27 @@ def _batches(lm, prompts, ids, params, stream, batch_size, stop_token, show_prog
             bar.update(len(idx))
     finally: bar.close()
 
-def _finish(lm, prompts, ids, idx, tr) -> list:
-    "The `Generation`s of a finished batch."
-    t_stop, out = time.perf_counter(), []
-    for j, i in enumerate(idx):
-        text = tr.text[j] if tr.need_text else lm.tokenizer.decode(tr.ids[j], skip_special_tokens=True)
-        reason = tr.done[j] or ("cancelled" if tr.cancelled else "length")
-        end = tr.t_end[j] or t_stop
-        out.append(Generation(prompts[i], text, reason, len(ids[i]), len(tr.ids[j]), end - tr.t0, (tr.t_first or end) - tr.t0, lm.name))
-    return out
-
 # %% ../nbs/03_generate.ipynb #2972a6d6
-def generate(model, prompts, *, max_new_tokens: int = 128, temperature: float = 0.0, top_p: float = 1.0, top_k: int = 0,
-             seed: int = None, stop=None, stream: Callable = None, system: str = None, batch_size: int = None,
-             truncate: bool = False, stop_token: StopToken = None, store=None, prompt_version_id: int = None,
-             run_id: int = None, show_progress: bool = None, engine: str = "auto", **load_kw) -> list:
+def generate(model,                                 # a registered name, a folder, a .gguf file or a LoadedModel
+             prompts,                               # a text, a list of chat messages, or a list of either
+             *, max_new_tokens: int = 128,          # at most this many new tokens per prompt
+             temperature: float = 0.0,              # 0 decodes greedily
+             top_p: float = 1.0,                    # nucleus sampling: keep the smallest set of tokens with this much probability
+             top_k: int = 0,                        # sample among the k likeliest tokens; 0 for all
+             seed: int = None,                      # makes sampling reproducible
+             stop=None,                             # a string or strings that end a completion (not included)
+             stream: Callable = None,               # called as stream(index, text) with each new piece of text
+             system: str = None,                    # a system message for chat models
+             batch_size: int = None,                # prompts per batch; None picks one for the memory
+             truncate: bool = False,                # left-truncate prompts too long for the context instead of refusing them
+             stop_token: StopToken = None,          # set it (from another thread) to stop the run
+             store=None,                            # a Store, None for the default store, False to record nothing
+             prompt_version_id: int = None,         # the saved prompt version the prompts come from
+             run_id: int = None,                    # the run (comparison, golden set, ...) the calls belong to
+             show_progress: bool = None,            # a progress bar (None: when LLMOPS_PROGRESS allows)
+             engine: str = "auto",                  # 'auto', 'fast', 'transformers' or 'llama.cpp'
+             **load_kw                              # passed to load_model (adapter, dtype, ...)
+             ) -> list:
     "Complete each of `prompts` with `model` (name or `LoadedModel`); returns one `Generation` per prompt, in order."
     stop = (stop,) if isinstance(stop, str) else tuple(stop or ())
     params = GenParams(max_new_tokens, temperature, top_p, top_k, seed, stop).validate()
@@ -258,12 +292,14 @@ def generate(model, prompts, *, max_new_tokens: int = 128, temperature: float = 
 
 # %% ../nbs/03_generate.ipynb #f13c432d
 def _generate_remote(rm, prompts, params, stream, system, stop_token, store, prompt_version_id, run_id) -> list:
+    "Run `prompts` on remote model `rm` (its own server) and record them like any other calls."
     gens = rm.complete(prompts, params, stream=stream, stop_token=stop_token, system=system)
     _record(store, rm, gens, [rm.prompt_text(p, system) for p in prompts], params, prompt_version_id, run_id)
     return gens
 
 # %% ../nbs/03_generate.ipynb #f6c3e73a
 def _generate_llamacpp(lm, prompts, params, stream, system, truncate, stop_token, store, prompt_version_id, run_id) -> list:
+    "Run `prompts` one at a time on llama.cpp, each recorded as it finishes; a prompt beyond the context is refused unless `truncate`."
     eng = llamacpp_model(lm)
     texts = [eng.render(p, system) for p in prompts]
     ctx, m = eng.context_length, params.max_new_tokens

