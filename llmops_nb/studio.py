@@ -10,7 +10,7 @@ from .store import Store, default_store
 from .render import esc
 from .ratings import Ratings
 from .data_explorer import DataExplorerState, DataExplorer
-from .playground import PlaygroundState, PromptPlayground
+from .playground import PromptPlaygroundState, PromptPlayground
 from .comparison_widget import ModelComparisonState, ModelComparison
 from .rater import RaterState, Rater, _widget_class
 from .finetune_launcher import FinetuneLauncherState, FinetuneLauncher
@@ -63,9 +63,9 @@ def take_selection(self: StudioState):
 
 # %% ../nbs/16_studio.ipynb #4ef40025
 @patch
-def to_playground(self: StudioState, template: str = None) -> PlaygroundState:
+def to_playground(self: StudioState, template: str = None) -> PromptPlaygroundState:
     "The playground's state with the selection as its data (so *Run on data* runs over those rows); `template` defaults to `{{ prompt }}`."
-    if self.playground is None: self.playground = PlaygroundState(self.models, store=self.store)
+    if self.playground is None: self.playground = PromptPlaygroundState(self.models, store=self.store)
     pg = self.playground
     if self.selection is not None: pg.data = self.selection
     if template is not None or not pg.text:
@@ -148,8 +148,8 @@ def _repr_markdown_(self: StudioState) -> str:
 
 # %% ../nbs/16_studio.ipynb #a84b087d
 @patch(cls_method=True)
-def from_state(cls: PromptPlayground, state: PlaygroundState):
-    "A playground view over an existing `PlaygroundState`."
+def from_state(cls: PromptPlayground, state: PromptPlaygroundState):
+    "A playground view over an existing `PromptPlaygroundState`."
     self = cls.__new__(cls); self.state = state
     self._build(); self._wire(); self._rebuild_fields(); self._sync()
     state.listeners.append(self._on_update)

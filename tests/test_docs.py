@@ -100,7 +100,7 @@ def _example_outputs(html: str) -> list:
 
 def test_pages_show_example_outputs(site, pages):
     "The examples' results are on the pages: render, store, templates and others show example outputs; most pages show some."
-    for stem in ("00a_render", "01_store", "04_templates", "04a_registry", "05_loading", "08_train", "09_ratings", "10_data_explorer"):
+    for stem in ("00a_render", "01_store", "04_templates", "04a_registry", "05_loading", "08_train", "07c_ratings", "10_data_explorer"):
         assert _example_outputs((site / f"{stem}.html").read_text()), f"{stem}: no example outputs"
     with_outputs = [p for p in pages if _example_outputs(p.read_text())]
     assert len(with_outputs) >= len(pages) * 0.6, f"only {len(with_outputs)} of {len(pages)} pages show example outputs"
