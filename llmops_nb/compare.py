@@ -88,6 +88,7 @@ def _check_model(m):
 # %% ../nbs/07a_compare.ipynb #33cd5726
 def _expand(models) -> list:
     "(label, model-or-name, context factory or None) for every model `compare` runs; duplicate labels are an error."
+    from llmops_nb.models import LoadedModel
     check(isinstance(models, (list, tuple, dict)) and len(models) > 0, f"models must be a non-empty list or dict, not {models!r:.80}")
     items = list(models.items()) if isinstance(models, dict) else [(None, m) for m in models]
     out = []
@@ -95,7 +96,7 @@ def _expand(models) -> list:
         if isinstance(m, Adapters):
             out += [(l, lm, ctx) for l, lm, ctx in m.variants()] if lab is None else [(f"{lab}/{l}", lm, ctx) for l, lm, ctx in m.variants()]
         else:
-            check(isinstance(m, str) or hasattr(m, "model") or hasattr(m, "complete"), f"model {m!r:.80} must be a name, a LoadedModel, an OpenAIModel or Adapters")
+            check(isinstance(m, (str, LoadedModel)) or hasattr(m, "complete"), f"model {m!r:.80} must be a name, a LoadedModel, an OpenAIModel or Adapters")
             out.append((lab or _label(m), m, None))
     for _, m, _ in out: _check_model(m)
     seen = set()

@@ -49,8 +49,9 @@ def _extra_buffers_ok(lc) -> bool:
 
 # %% ../nbs/02c_llamacpp.ipynb #9dad9bf0
 def _new_llama(lc, path: str, n_ctx: int, extra: bool):
-    "A `Llama` for `path`; with `extra=False` its weights stay in plain CPU buffers (no AMX/repacked copies)."
-    kw = dict(model_path=path, n_ctx=n_ctx, n_batch=min(512, n_ctx), n_threads=_threads(), n_threads_batch=_threads(), verbose=False)
+    "A `Llama` for `path`; with `extra=False` its weights stay in plain CPU buffers of the mapped file (no AMX/repacked copies)."
+    kw = dict(model_path=path, n_ctx=n_ctx, n_batch=min(512, n_ctx), n_threads=_threads(), n_threads_batch=_threads(), verbose=False,
+              use_mmap=not extra)          # repacked weights are copies: read the file rather than keep its mapped pages resident too
     if extra: return lc.Llama(**kw)
     low = importlib.import_module("llama_cpp.llama").llama_cpp
     orig = low.llama_model_default_params
@@ -67,9 +68,9 @@ def _threads() -> int:
 
 # %% ../nbs/02c_llamacpp.ipynb #42eb8139
 def default_n_ctx() -> int:
-    "Tokens of context llama.cpp opens a model with: `LLMOPS_LLAMA_CTX`, else 1024 (grown when a prompt needs more)."
-    v = os.environ.get("LLMOPS_LLAMA_CTX", "").strip() or "1024"
-    check(v.isdigit() and int(v) > 0, f"LLMOPS_LLAMA_CTX={v!r} must be a positive number of tokens, e.g. 4096; unset it for the default 1024")
+    "Tokens of context llama.cpp opens a model with: `LLMOPS_LLAMA_CTX`, else 512 (grown when a prompt needs more)."
+    v = os.environ.get("LLMOPS_LLAMA_CTX", "").strip() or "512"
+    check(v.isdigit() and int(v) > 0, f"LLMOPS_LLAMA_CTX={v!r} must be a positive number of tokens, e.g. 4096; unset it for the default 512")
     return int(v)
 
 # %% ../nbs/02c_llamacpp.ipynb #5acb39f8
