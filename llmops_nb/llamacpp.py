@@ -47,6 +47,12 @@ def _extra_buffers_ok(lc) -> bool:
     except Exception: return True
     return "AMX_INT8 = 1" not in info
 
+# %% ../nbs/02c_llamacpp.ipynb #0d297d8b
+def _threads() -> int:
+    "Cores this process may run on."
+    try: return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError: return max(1, os.cpu_count() or 1)
+
 # %% ../nbs/02c_llamacpp.ipynb #9dad9bf0
 def _new_llama(lc, path: str, n_ctx: int, extra: bool):
     "A `Llama` for `path`; with `extra=False` its weights stay in plain CPU buffers of the mapped file (no AMX/repacked copies)."
@@ -59,12 +65,6 @@ def _new_llama(lc, path: str, n_ctx: int, extra: bool):
     low.llama_model_default_params = params                     # Llama() has no argument for it; restored at once
     try: return lc.Llama(**kw)
     finally: low.llama_model_default_params = orig
-
-# %% ../nbs/02c_llamacpp.ipynb #0d297d8b
-def _threads() -> int:
-    "Cores this process may run on."
-    try: return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError: return max(1, os.cpu_count() or 1)
 
 # %% ../nbs/02c_llamacpp.ipynb #42eb8139
 def default_n_ctx() -> int:
@@ -170,9 +170,9 @@ def encode(self: LlamaCppModel, text: str) -> list:
 
 # %% ../nbs/02c_llamacpp.ipynb #1ad9138e
 def _piece(lc, vocab, tok: int, buf) -> bytes:
-    "The bytes of token `tok` (special tokens give none)."
+    "The bytes of token `tok` (special tokens give none); a piece longer than `buf` is read again into a buffer that fits."
     n = lc.llama_token_to_piece(vocab, tok, buf, len(buf), 0, False)
-    if n > len(buf): buf = (ctypes.c_char * n)(); n = lc.llama_token_to_piece(vocab, tok, buf, n, 0, False)
+    if n < 0: buf = (ctypes.c_char * -n)(); n = lc.llama_token_to_piece(vocab, tok, buf, len(buf), 0, False)   # -n: the bytes it needs
     return bytes(buf[:max(n, 0)])
 
 # %% ../nbs/02c_llamacpp.ipynb #3ac0ddc1
