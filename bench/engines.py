@@ -1,49 +1,57 @@
 """llama.cpp and torch engines side by side, in one process, on the same prompts and GGUF files (issue 13).
 
-1. One prompt (64 new tokens, greedy), SmolLM2 and Gemma 3: `generate(engine="auto")` against llama-cpp-python's own
-   `Llama.create_completion` on the same file and prompt text (goal >= 0.9x: the wrapper costs <= 10%), and against the
-   torch engine on the same model (goal >= 3.5x).
-2. The 32 bench prompts of bench/generate.py on SmolLM2: `auto` against the better of llama.cpp (one prompt at a time)
-   and the batched torch engine (goal >= 0.9x of the better).
-3. Gemma 3 load: seconds from nothing to the first generated token through `load_model` + `generate`, and peak RSS
-   against the file size, each measured in a fresh child process (goal <= 2 s, <= 1.5x).
-Prints tok/s and ratios; absolute times on a shared 2-core machine are noisy.
+1. Load and memory: Gemma 3 from a fresh process to its first generated token (`load_model` + `generate`), and that
+   process's peak RSS (`VmHWM`) against the file size; each run in its own child process, median of REPS
+   (goal <= 2 s, <= 1.5x).
+2. One prompt (64 new tokens, greedy), SmolLM2 and Gemma 3: `generate(engine="auto")`, timed end to end, against a plain
+   `llama_cpp.Llama` of the same file and context calling `create_completion` on the same prompt text (goal >= 0.9x: the
+   wrapper costs <= 10%), rounds interleaved; then, after every llama.cpp round (torch's OpenMP threads keep spinning for
+   a while after each call and would take the cores from llama.cpp's), the torch engine on the same model (goal >= 3.5x).
+3. The 32 bench prompts of bench/generate.py on SmolLM2 (and Gemma 3 with --gemma-many): `auto` against the better of
+   llama.cpp one prompt at a time and the batched torch engine (goal >= 0.9x of the better).
+Medians over REPS runs (default 3). Prints tok/s, ratios, the CPU and the load average: absolute times on a shared
+machine are noisy, the ratios less so.   python bench/engines.py [--reps N] [--gemma-many]
 """
 import os, sys, json, time, subprocess, statistics, warnings
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("LLMOPS_PROGRESS", "0")
 warnings.filterwarnings("ignore")
 from llmops_nb.models import load_model
-from llmops_nb.generate import generate
-from llmops_nb.llamacpp import llamacpp_model, open_llama
+from llmops_nb.generate import generate, pick_engine
+from llmops_nb.llamacpp import llamacpp_model, _threads
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from generate import PROMPTS                                   # the 32 bench prompts
 sys.path.pop(0)
-N_NEW, REPS = 64, 5
+N_NEW = 64
+REPS = int(sys.argv[sys.argv.index("--reps") + 1]) if "--reps" in sys.argv else 3
 ONE = {"smollm2-135m-instruct": "Explain photosynthesis to a ten-year-old.", "gemma3-270m": "The history of the Roman empire in a few sentences:"}
+TORCH = {"smollm2-135m-instruct": "fast", "gemma3-270m": "transformers"}   # the torch engine each model runs on
+med = statistics.median
 
-def best(*fs):
-    "The best tok/s of each of `fs` (each returns (tokens, seconds)) over REPS rounds, run in turn so that they share the machine's moods."
+def rounds(*fs, reps=REPS):
+    "Median tok/s of each of `fs` (each returns (tokens, seconds)) over `reps` rounds, run in turn so they share the machine's moods."
     runs = [[] for _ in fs]
-    for _ in range(REPS):
+    for _ in range(reps):
         for r, f in zip(runs, fs): n, s = f(); r.append(n / s)
-    return [max(r) for r in runs]
+    return [med(r) for r in runs]
 
 def direct(name, text):
-    "llama-cpp-python on its own: create_completion on the same file, same rendered prompt, greedy, 64 tokens."
-    llm, _ = open_llama(load_model(name).gguf_path, 2048)
+    "A plain `llama_cpp.Llama` of the same file, context and threads: create_completion on the same rendered prompt, greedy."
+    import llama_cpp
+    eng = llamacpp_model(name)
+    llm = llama_cpp.Llama(model_path=str(eng.gguf_path), n_ctx=eng.llama()[0].n_ctx(), n_threads=_threads(), n_threads_batch=_threads(), verbose=False)
     def once():
         t = time.perf_counter()
         r = llm.create_completion(text, max_tokens=N_NEW, temperature=0.0, top_k=0, top_p=1.0, min_p=0.0, repeat_penalty=1.0)
         return r["usage"]["completion_tokens"], time.perf_counter() - t
     return once
 
-def ours(name, prompt, engine):
+def ours(name, prompts, engine):
     "generate() end to end (load_model, render, tokenize, generate, decode), timed from the call to its return."
     def once():
-        t = time.perf_counter(); g = generate(name, prompt, max_new_tokens=N_NEW, store=False, engine=engine)[0]
-        return g.tokens_out, time.perf_counter() - t
+        t = time.perf_counter(); gs = generate(name, prompts, max_new_tokens=N_NEW, store=False, engine=engine)
+        return sum(g.tokens_out for g in gs), time.perf_counter() - t
     return once
 
 def load_child(name):
@@ -52,28 +60,39 @@ def load_child(name):
             "from llmops_nb.models import load_model; from llmops_nb.generate import generate\n"
             f"lm = load_model({name!r}); generate(lm, 'Hello', max_new_tokens=1, store=False)\n"
             "hwm = next(int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"   # ru_maxrss keeps the forking parent's peak across exec
-            "print(json.dumps(dict(s=time.perf_counter() - t, rss=hwm, size=lm.gguf_path.stat().st_size)))")
+            "print(json.dumps(dict(s=time.perf_counter() - t, rss=hwm, size=lm.gguf_path.stat().st_size, loaded=lm.loaded)))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(r.stdout.strip().splitlines()[-1])
 
+def many(name):
+    "32 prompts: (auto, llama.cpp one at a time, torch batched) tok/s, medians."
+    for eng in ("auto", "llama.cpp", TORCH[name]): generate(name, PROMPTS[:2], max_new_tokens=4, store=False, engine=eng)   # warm
+    auto_is = pick_engine(load_model(name), "auto", len(PROMPTS))[0]
+    a, l, t = rounds(ours(name, PROMPTS, "auto"), ours(name, PROMPTS, "llama.cpp"), ours(name, PROMPTS, TORCH[name]))
+    b = max(l, t)
+    print(f"| {name}, 32 prompts × {N_NEW} | `auto` ({auto_is}) {a:.1f} tok/s · llama.cpp one at a time {l:.1f} · torch batched ({TORCH[name]}) {t:.1f} "
+          f"| auto / better **{a / b:.2f}×** | ≥ 0.9× |", flush=True)
+
 if __name__ == "__main__":
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    print(f"CPU: {cpu}, {os.cpu_count()} cores")
+    print(f"CPU: {cpu}, {os.cpu_count()} cores; load average at start {os.getloadavg()}; medians of {REPS}", flush=True)
+    print("| run | figures | ratio | goal |\n|---|---|---|---|")
+    ld = [load_child("gemma3-270m") for _ in range(REPS)]
+    s, rss, size = med(x["s"] for x in ld), med(x["rss"] for x in ld), ld[0]["size"]
+    runs = ", ".join(f"{x['s']:.2f}" for x in ld)
+    print(f"| Gemma 3, fresh process to first token | {s:.2f} s (runs {runs}) | | ≤ 2 s |")
+    print(f"| Gemma 3, peak RSS of that process | {rss / 1e6:.0f} MB for a {size / 1e6:.0f} MB file, torch copy loaded: {ld[0]['loaded']} | **{rss / size:.2f}×** | ≤ 1.5× |", flush=True)
+    one = {}
     for name, p in ONE.items():
         text = llamacpp_model(name).render(p)
-        ours(name, p, "auto")(); torch_eng = "transformers" if name.startswith("gemma") else "fast"
-        ours(name, p, torch_eng)()                                               # warm: open the file, load the torch copy
-        a, d, t = best(ours(name, p, "auto"), direct(name, text), ours(name, p, torch_eng))
-        print(f"{name} one prompt: auto {a:.1f} tok/s · direct Llama {d:.1f} ({a / d:.2f}x, goal >= 0.9) · torch {t:.1f} ({a / t:.2f}x, goal >= 3.5)")
-    sm = load_model("smollm2-135m-instruct")
-    runs = {}
-    for eng in ("auto", "llama.cpp", "fast"):
-        generate(sm, PROMPTS[:2], max_new_tokens=4, store=False, engine=eng)    # warm
-        t = time.perf_counter(); gs = generate(sm, PROMPTS, max_new_tokens=N_NEW, store=False, engine=eng)
-        runs[eng] = sum(g.tokens_out for g in gs) / (time.perf_counter() - t)
-    b = max(runs["llama.cpp"], runs["fast"])
-    print(f"32 prompts: auto {runs['auto']:.1f} tok/s · llama.cpp one at a time {runs['llama.cpp']:.1f} · torch batched {runs['fast']:.1f} "
-          f"· auto / better {runs['auto'] / b:.2f}x (goal >= 0.9)")
-    ld = [load_child("gemma3-270m") for _ in range(3)]
-    s, rss, size = statistics.median(x["s"] for x in ld), statistics.median(x["rss"] for x in ld), ld[0]["size"]
-    print(f"gemma3-270m fresh process to first token: {s:.2f} s (goal <= 2) · peak RSS {rss / 1e6:.0f} MB for a {size / 1e6:.0f} MB file ({rss / size:.2f}x, goal <= 1.5)")
+        ours(name, p, "auto")(); d = direct(name, text); d()                     # warm: open the file, first decode
+        one[name] = rounds(ours(name, p, "auto"), d)
+    for name, p in ONE.items():                                                  # torch after every llama.cpp round
+        ours(name, p, TORCH[name])()                                             # warm: load the torch copy
+        (t,) = rounds(ours(name, p, TORCH[name]))
+        a, d = one[name]
+        print(f"| {name}, one prompt × {N_NEW}: `auto` vs `llama_cpp.Llama` | {a:.1f} vs {d:.1f} tok/s | **{a / d:.2f}×** | ≥ 0.9× |")
+        print(f"| {name}, one prompt × {N_NEW}: `auto` vs torch ({TORCH[name]}) | {a:.1f} vs {t:.1f} tok/s | **{a / t:.2f}×** | ≥ 3.5× |", flush=True)
+    many("smollm2-135m-instruct")
+    if "--gemma-many" in sys.argv: many("gemma3-270m")
+    print(f"load average at end {os.getloadavg()}")

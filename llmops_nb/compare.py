@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_compare.ipynb #f3fd5a07
 from __future__ import annotations
-import os, re, sys, json, time, difflib, argparse, contextlib
+import os, re, sys, json, time, difflib, logging, argparse, contextlib
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Optional
@@ -15,13 +15,15 @@ from fastcore.basics import patch
 
 
 # %% auto #0
-__all__ = ['DEFAULT_RUBRIC', 'Adapters', 'cached_calls', 'run_model', 'compare', 'Comparison', 'parse_verdict', 'read_table',
+__all__ = ['DEFAULT_RUBRIC', 'Adapters', 'cached_calls', 'run_model', 'Comparison', 'compare', 'parse_verdict', 'read_table',
            'cli_compare']
 
-# %% ../nbs/07a_compare.ipynb #62b35945
+# %% ../nbs/07a_compare.ipynb #dc57299b
 def _adapter_error(name, path, base, e):
+    "The one-line error for adapter `name` at `path` that does not fit model `base`."
     return InputError(f"adapter {name!r} at {path} does not fit base model {base!r} ({str(e)[:160]}); use an adapter trained on {base!r}")
 
+# %% ../nbs/07a_compare.ipynb #62b35945
 class Adapters:
     "Base model `base` plus PEFT `adapters` ({name: folder}) on one loaded copy; `include_base` also compares the base."
     def __init__(self, base, adapters: dict, include_base: bool = True, base_name: str = None, dtype=None, device=None):
@@ -54,6 +56,7 @@ def _active(ad: Adapters, label: str):
     else:
         ad.model.set_adapter(ad._ids[label]); yield
 
+# %% ../nbs/07a_compare.ipynb #a8717eb8
 @patch
 def variants(self: Adapters) -> list:
     "(label, LoadedModel, context) for the base (if included) and each adapter, all sharing one model."
@@ -64,34 +67,28 @@ def variants(self: Adapters) -> list:
         out.append((n, lm, (lambda n=n: _active(self, n))))
     return out
 
+# %% ../nbs/07a_compare.ipynb #4fe137fe
 @patch
 def _repr_markdown_(self: Adapters):
+    "The base and its adapters, one line."
     return f"**Adapters** on `{self.base_name}` (one copy): " + ", ".join(f"`{n}`" for n in self.adapters)
 
 # %% ../nbs/07a_compare.ipynb #7b731d4a
 def _label(m) -> str:
+    "The label of model `m` in a comparison: its name."
     if isinstance(m, str): return m
     return getattr(m, "name", None) or type(m).__name__
 
+# %% ../nbs/07a_compare.ipynb #7993f191
 def _check_model(m):
     "Refuse a model name that cannot load (unknown, not installed, a bad spec or path) before any run starts."
-    if not isinstance(m, str): return
-    from llmops_nb.models import MODELS, registered_adapter
-    if m.startswith("openai:"):
-        from llmops_nb.remote import parse_spec
-        parse_spec(m); return
-    if registered_adapter(m) is not None: return   # BASE+NAME: a fine-tune's adapter
-    if m in MODELS:
-        s = MODELS[m]
-        check(s.installed(), f"model {m!r} is not installed; install it with: {s.pip}", SetupError); return
-    p = Path(m).expanduser()
-    if p.is_dir() or (p.is_file() and p.suffix == ".gguf"): return
-    online = os.environ.get("HF_HUB_OFFLINE", "0") in ("0", "", "false", "False")
-    check(online and re.fullmatch(r"[\w.-]+/[\w.-]+", m) is not None,
-          f"unknown model {m!r}; registered models are: {', '.join(MODELS)} (or give a local folder, a .gguf file or an openai:URL#MODEL spec)")
+    from llmops_nb.models import check_model_name
+    if isinstance(m, (str, Path)): check_model_name(m)
 
+# %% ../nbs/07a_compare.ipynb #33cd5726
 def _expand(models) -> list:
     "(label, model-or-name, context factory or None) for every model `compare` runs; duplicate labels are an error."
+    from llmops_nb.models import LoadedModel
     check(isinstance(models, (list, tuple, dict)) and len(models) > 0, f"models must be a non-empty list or dict, not {models!r:.80}")
     items = list(models.items()) if isinstance(models, dict) else [(None, m) for m in models]
     out = []
@@ -99,7 +96,7 @@ def _expand(models) -> list:
         if isinstance(m, Adapters):
             out += [(l, lm, ctx) for l, lm, ctx in m.variants()] if lab is None else [(f"{lab}/{l}", lm, ctx) for l, lm, ctx in m.variants()]
         else:
-            check(isinstance(m, str) or hasattr(m, "model") or hasattr(m, "complete"), f"model {m!r:.80} must be a name, a LoadedModel, an OpenAIModel or Adapters")
+            check(isinstance(m, (str, LoadedModel)) or hasattr(m, "complete"), f"model {m!r:.80} must be a name, a LoadedModel, an OpenAIModel or Adapters")
             out.append((lab or _label(m), m, None))
     for _, m, _ in out: _check_model(m)
     seen = set()
@@ -110,10 +107,16 @@ def _expand(models) -> list:
 
 # %% ../nbs/07a_compare.ipynb #128a07b7
 def _params_key(lm, params) -> str:
+    "The `calls.params` JSON that `generate` records for `params` on `lm` (its dtype: torch's, or the GGUF quantization on llama.cpp)."
     from llmops_nb.generate import params_json
     return params_json(params, dtype=str(getattr(lm, "dtype", "")).replace("torch.", ""))
 
-def cached_calls(store: Store, fingerprint: str, texts: list, pkey: str) -> dict:
+# %% ../nbs/07a_compare.ipynb #8a14157d
+def cached_calls(store: Store,     # the store whose `calls` table is the cache
+                 fingerprint: str, # the model's fingerprint
+                 texts: list,      # rendered prompts
+                 pkey: str         # parameters JSON, from `_params_key`
+                ) -> dict:
     "{rendered prompt index: calls row} of reusable earlier calls of model `fingerprint` with parameters `pkey`."
     sa = lazy("sqlalchemy")
     t = store.table("calls")
@@ -130,23 +133,48 @@ def cached_calls(store: Store, fingerprint: str, texts: list, pkey: str) -> dict
     return out
 
 # %% ../nbs/07a_compare.ipynb #3744a1d6
-def _render(lm, prompt, system):
-    if hasattr(lm, "prompt_text"): return lm.prompt_text(prompt, system)
-    from llmops_nb.generate import render_prompt
-    return render_prompt(lm, prompt, system)
+def _engine_of(lm, engine: str, n_prompts: int) -> str:
+    "The engine that runs `n_prompts` prompts on `lm` for `engine` ('auto' picks as `generate` does); a remote model's backend."
+    if hasattr(lm, "complete"): return lm.backend
+    from llmops_nb.generate import pick_engine
+    eng, note = pick_engine(lm, engine, n_prompts)
+    if note: logging.getLogger("llmops_nb").info(note)
+    return eng
 
+# %% ../nbs/07a_compare.ipynb #b76b6966
+def _render(em, prompt, system):
+    "The text engine model `em` (a `LoadedModel`, `LlamaCppModel` or remote model) sees for `prompt`."
+    if hasattr(em, "prompt_text"): return em.prompt_text(prompt, system)
+    if getattr(em, "backend", None) == "llama.cpp": return em.render(prompt, system)
+    from llmops_nb.generate import render_prompt
+    return render_prompt(em, prompt, system)
+
+# %% ../nbs/07a_compare.ipynb #caf33a76
 def _row_gen(r: dict, prompt):
+    "The `Generation` of cached `calls` row `r` for `prompt`."
     from llmops_nb.generate import Generation
     return Generation(prompt, r["output"] or "", r["finish_reason"], r["tokens_in"] or 0, r["tokens_out"] or 0,
                       r["latency"] or 0.0, r["ttft"] or 0.0, r["model"], call_id=r["id"])
 
-def run_model(lm, prompts, params, store, run_id=None, system=None, cache=True, show_progress=None, **gen_kw) -> tuple:
-    "(generations, cached flags) for `lm` on `prompts`, reusing cached greedy/seeded calls."
+# %% ../nbs/07a_compare.ipynb #ad4544d3
+def run_model(lm,                   # a `LoadedModel` or remote model
+              prompts,              # prompts (strings or chat message lists)
+              params,               # a `GenParams`
+              store,                # the `Store` (the cache and the record), or False
+              run_id=None,          # the run the calls belong to
+              system=None,          # system prompt
+              cache=True,           # reuse greedy/seeded calls found in the store
+              show_progress=None,   # progress bar (None: when interactive)
+              **gen_kw) -> tuple:
+    "(generations, cached flags) for `lm` on `prompts`, reusing cached greedy/seeded calls; `gen_kw['engine']` picks the engine."
     from llmops_nb.generate import generate
-    texts = [_render(lm, p, system) for p in prompts]
+    eng = _engine_of(lm, gen_kw.pop("engine", "auto"), len(prompts))
+    em = lazy("llmops_nb.llamacpp").llamacpp_model(lm) if eng == "llama.cpp" else lm
+    if not hasattr(lm, "complete"): gen_kw["engine"] = eng
+    texts = [_render(em, p, system) for p in prompts]
     hit = {}
     if cache and store is not False and (params.greedy or params.seed is not None):
-        try: hit = cached_calls(store, lm.fingerprint, texts, _params_key(lm, params))
+        try: hit = cached_calls(store, lm.fingerprint, texts, _params_key(em, params))
         except lazy("sqlalchemy").exc.DBAPIError as e:   # the store went away: compute everything, the journal keeps the rows
             print(f"warning: the cache in the store could not be read ({type(e).__name__}); generating every prompt", file=sys.stderr)
     gens = [(_row_gen(hit[i], p) if i in hit else None) for i, p in enumerate(prompts)]
@@ -161,8 +189,11 @@ def run_model(lm, prompts, params, store, run_id=None, system=None, cache=True, 
 # %% ../nbs/07a_compare.ipynb #be59d471
 _GEN_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "seed", "stop")
 
-def _default_metrics(refs): return ["bleu", "rouge", "chrf", "exact_match", "length"] if refs is not None else ["length"]
+def _default_metrics(refs):
+    "The metrics `compare` scores by default: the reference metrics when there are `refs`, else length."
+    return ["bleu", "rouge", "chrf", "exact_match", "length"] if refs is not None else ["length"]
 
+# %% ../nbs/07a_compare.ipynb #cf916f26
 def _update_run(store, run_id, **vals):
     "Set `vals` on run `run_id` (kept in the store's journal when the store cannot be written)."
     if store is False or run_id is None: return
@@ -173,15 +204,14 @@ def _run_all(entries, prompts, params, store, run_id, system, cache, show_progre
     "{label: (generations or None, cached flags, error, fingerprint, engine)}; a failing model keeps the others."
     from llmops_nb.models import load_model
     from llmops_nb.remote import scrub_secrets
-    from llmops_nb.generate import pick_engine
     res, bar = {}, progress(entries, desc="compare models", disable=None if show_progress is None else not show_progress)
     for label, m, ctx in bar:
         lm = None
         try:
             lm = load_model(m)
             with (ctx() if ctx else contextlib.nullcontext()):
-                gens, cached = run_model(lm, prompts, params, store, run_id, system, cache, show_progress, **gen_kw)
-            eng = getattr(lm, "backend", None) or pick_engine(lm, gen_kw.get("engine", "auto"), max(1, cached.count(False)))[0]
+                eng = _engine_of(lm, gen_kw.get("engine", "auto"), len(prompts))
+                gens, cached = run_model(lm, prompts, params, store, run_id, system, cache, show_progress, **{**gen_kw, "engine": eng})
             res[label] = (gens, cached, None, lm.fingerprint, eng)
         except InputError as e:
             if lm is None: raise
@@ -189,33 +219,6 @@ def _run_all(entries, prompts, params, store, run_id, system, cache, show_progre
         except Exception as e:
             res[label] = (None, [False] * len(prompts), scrub_secrets(f"{type(e).__name__}: {e}"), getattr(lm, "fingerprint", None), None)
     return res
-
-# %% ../nbs/07a_compare.ipynb #b53b8af0
-def compare(models, prompts, references=None, metrics=None, *, store=None, name: str = None, system: str = None,
-            cache: bool = True, show_progress: bool = None, **gen_params) -> "Comparison":
-    "Run every one of `models` on `prompts`, score against `references` with `metrics`; returns a `Comparison` recorded as a run."
-    from llmops_nb.generate import GenParams, _check_prompts
-    from llmops_nb.metrics import _check_inputs
-    prompts = _check_prompts(prompts)
-    metrics = _default_metrics(references) if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
-    _check_inputs([""] * len(prompts), references, metrics, object(), [None] * len(prompts))
-    check("perplexity" not in metrics, "perplexity in compare needs one scoring model; call metrics.score(outputs, metrics=['perplexity'], model=...) on comparison.outputs(label)")
-    gp = {k: gen_params.pop(k) for k in _GEN_KEYS if k in gen_params}
-    if isinstance(gp.get("stop"), str): gp["stop"] = (gp["stop"],)
-    params = GenParams(**{**gp, "stop": tuple(gp.get("stop") or ())}).validate()
-    entries = _expand(models)
-    store = default_store() if store is None else store
-    config = dict(models=[e[0] for e in entries], params=vars(params), metrics=metrics, n_prompts=len(prompts), system=system)
-    run_id = None if store is False else store.insert("runs", dict(kind="comparison", name=name or "comparison", created=time.time(), status="running", config=config))[0]
-    try:
-        res = _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_params)
-        cmp = Comparison._build(res, prompts, references, metrics, params, store, run_id, name)
-    except BaseException as e:   # a run row never stays 'running'
-        _update_run(store, run_id, status="stopped" if isinstance(e, KeyboardInterrupt) else "failed", error=lazy("llmops_nb.remote").scrub_secrets(f"{type(e).__name__}: {e}")[:2000])
-        raise
-    _update_run(store, run_id, status="done", summary=cmp._summary_json(),
-                config={**config, "fingerprints": {l: r[3] for l, r in res.items()}})
-    return cmp
 
 # %% ../nbs/07a_compare.ipynb #e01e2dae
 @dataclass
@@ -251,7 +254,9 @@ def _item_metrics(preds, refs, metrics, gens) -> dict:
     s = score(preds, refs, metrics=names, items=True)
     return {k[:-6]: v for k, v in s.items() if k.endswith("_items")}
 
+# %% ../nbs/07a_compare.ipynb #502cd1c9
 def _corpus_metrics(preds, refs, metrics, gens) -> dict:
+    "Corpus metrics for one model, latency and throughput from its generations `gens`."
     from llmops_nb.metrics import score
     return score(preds, refs, metrics=list(metrics) + ["latency", "throughput"], calls=gens)
 
@@ -259,6 +264,7 @@ def _corpus_metrics(preds, refs, metrics, gens) -> dict:
 @classmethod
 @patch(cls_method=True)
 def _build(cls: Comparison, res, prompts, references, metrics, params, store, run_id, name):
+    "A `Comparison` from `_run_all`'s results `res`, scored with `metrics`."
     pd = lazy("pandas")
     rows, summ, errors = [], [], {}
     ptxt = [p if isinstance(p, str) else json.dumps(p, ensure_ascii=False) for p in prompts]
@@ -283,8 +289,10 @@ def _build(cls: Comparison, res, prompts, references, metrics, params, store, ru
     df, summary = pd.DataFrame(rows), pd.DataFrame(summ).set_index("model")
     return cls(df, summary, list(res), list(prompts), None if references is None else list(references), list(metrics), params, store, run_id, name or "comparison", errors)
 
+# %% ../nbs/07a_compare.ipynb #afeab45a
 @patch
 def _summary_json(self: Comparison):
+    "The summary and call ids, as stored on the run."
     s = self.summary.reset_index()
     return dict(summary=json.loads(s.to_json(orient="records")), call_ids={m: self.df[self.df.model == m].sort_values("item").call_id.tolist() for m in self.models})
 
@@ -293,18 +301,55 @@ _SUMMARY_COLS = ["bleu", "chrf", "rouge1", "rouge2", "rougeL", "rougeLsum", "exa
 
 @patch
 def summary_table(self: Comparison):
-    "The per-model summary with the headline columns first."
+    "The per-model summary with the headline columns first (the engine each model ran on among the rest)."
     cols = [c for c in _SUMMARY_COLS if c in self.summary.columns] + [c for c in self.summary.columns if c not in _SUMMARY_COLS and c not in ("fingerprint", "error", "n")]
     return self.summary[cols]
 
+# %% ../nbs/07a_compare.ipynb #abcdb02e
 @patch
 def _repr_markdown_(self: Comparison):
+    "The summary as a markdown table, with each failed model's error."
     t = self.summary_table()
     head = "| model | " + " | ".join(t.columns) + " |\n|---|" + "---|" * len(t.columns)
     fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else esc(str(v))
     body = "\n".join(f"| {esc(str(m))} | " + " | ".join(fmt(v) for v in r) + " |" for m, r in zip(t.index, t.values))
     err = "".join(f"\n\n**{esc(m)} failed:** {esc(e[:300])}" for m, e in self.errors.items())
     return f"**Comparison** `{esc(self.name)}` — {len(self.models)} models × {len(self.prompts)} prompts (run {self.run_id})\n\n{head}\n{body}{err}"
+
+# %% ../nbs/07a_compare.ipynb #b53b8af0
+def compare(models,                    # names, LoadedModels, OpenAIModels, Adapters, or a dict {label: model}
+            prompts,                   # prompts (strings or chat message lists)
+            references=None,           # one reference answer per prompt, for the metrics
+            metrics=None,              # metric names (default: the reference metrics, or length)
+            *, store=None,             # the Store (None: the default store; False: no record, no cache)
+            name: str = None,          # the run's name
+            system: str = None,        # system prompt
+            cache: bool = True,        # reuse greedy/seeded calls found in the store
+            show_progress: bool = None,
+            **gen_params) -> "Comparison":
+    "Run every one of `models` on `prompts`, score against `references` with `metrics`; returns a `Comparison` recorded as a run."
+    from llmops_nb.generate import GenParams, _check_prompts
+    from llmops_nb.metrics import _check_inputs
+    prompts = _check_prompts(prompts)
+    metrics = _default_metrics(references) if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
+    _check_inputs([""] * len(prompts), references, metrics, object(), [None] * len(prompts))
+    check("perplexity" not in metrics, "perplexity in compare needs one scoring model; call metrics.score(outputs, metrics=['perplexity'], model=...) on comparison.outputs(label)")
+    gp = {k: gen_params.pop(k) for k in _GEN_KEYS if k in gen_params}
+    if isinstance(gp.get("stop"), str): gp["stop"] = (gp["stop"],)
+    params = GenParams(**{**gp, "stop": tuple(gp.get("stop") or ())}).validate()
+    entries = _expand(models)
+    store = default_store() if store is None else store
+    config = dict(models=[e[0] for e in entries], params=vars(params), metrics=metrics, n_prompts=len(prompts), system=system)
+    run_id = None if store is False else store.insert("runs", dict(kind="comparison", name=name or "comparison", created=time.time(), status="running", config=config))[0]
+    try:
+        res = _run_all(entries, prompts, params, store, run_id, system, cache, show_progress, gen_params)
+        cmp = Comparison._build(res, prompts, references, metrics, params, store, run_id, name)
+    except BaseException as e:   # a run row never stays 'running'
+        _update_run(store, run_id, status="stopped" if isinstance(e, KeyboardInterrupt) else "failed", error=lazy("llmops_nb.remote").scrub_secrets(f"{type(e).__name__}: {e}")[:2000])
+        raise
+    _update_run(store, run_id, status="done", summary=cmp._summary_json(),
+                config={**config, "fingerprints": {l: r[3] for l, r in res.items()}})
+    return cmp
 
 # %% ../nbs/07a_compare.ipynb #6bcc1bed
 DEFAULT_RUBRIC = "Which answer is more correct, helpful and concise?"
@@ -319,18 +364,42 @@ def parse_verdict(text: str) -> Optional[str]:
 
 # %% ../nbs/07a_compare.ipynb #1fb896b6
 def _judge_gen(judge, texts, store, run_id, max_new_tokens):
+    "Greedy generations of model `judge` on `texts`, recorded under `run_id`."
     from llmops_nb.generate import generate
     return generate(judge, texts, max_new_tokens=max_new_tokens, temperature=0.0, store=store, run_id=run_id, show_progress=False)
 
+# %% ../nbs/07a_compare.ipynb #f1015e40
 @patch
 def _pairs(self: Comparison, a, b):
+    "(items where both `a` and `b` have an output, `a`'s rows, `b`'s rows)."
     check(a in self.models and b in self.models and a != b, f"judge needs two different models of this comparison; models are: {', '.join(self.models)}")
     A, B = self.df[self.df.model == a].set_index("item"), self.df[self.df.model == b].set_index("item")
     return [i for i in A.index if A.error.isna()[i] and B.error.isna()[i]], A, B
 
+# %% ../nbs/07a_compare.ipynb #aacb2c91
+@patch
+def _judge_scores(self: Comparison, jm, who, st, rubric, max_new_tokens):
+    "1-5 scores of every output by judge model `jm`, recorded as `judge` ratings by `who`."
+    pd = lazy("pandas")
+    d = self.df[self.df.error.isna()]
+    gens = _judge_gen(jm, [_SCORE.format(rubric=rubric, q=r.prompt, a=r.output) for r in d.itertuples()], st, self.run_id, max_new_tokens) if len(d) else []
+    rows, ratings = [], []
+    for r, g in zip(d.itertuples(), gens):
+        m = re.search(r"[1-5]", g.text); s = int(m.group()) if m else None
+        rows.append(dict(item=r.item, model=r.model, score=s, judge_output=g.text))
+        if s is not None: ratings.append(dict(ts=time.time(), schema="judge", value=json.dumps(s), annotator=who, call_id=int(r.call_id),
+                                              run_id=self.run_id, item=str(r.item), comment=json.dumps(dict(judge_call=g.call_id))))
+    if st is not False: st.insert("ratings", ratings)
+    return pd.DataFrame(rows, columns=["item", "model", "score", "judge_output"])
+
 # %% ../nbs/07a_compare.ipynb #c8868935
 @patch
-def judge(self: Comparison, judge_model, a: str = None, b: str = None, rubric: str = DEFAULT_RUBRIC, mode: str = "pairwise",
+def judge(self: Comparison,
+          judge_model,                    # the judge: a name or a loaded model
+          a: str = None,                  # first model (default: the first of the comparison)
+          b: str = None,                  # second model (default: the second)
+          rubric: str = DEFAULT_RUBRIC,   # what "better" means
+          mode: str = "pairwise",         # 'pairwise' (a vs b, both orders) or 'score' (1-5 per output)
           max_new_tokens: int = 8):
     "Judge outputs with `judge_model` under `rubric`: `pairwise` between models `a` and `b` in both orders, or `score` 1-5 per output."
     pd = lazy("pandas")
@@ -355,21 +424,6 @@ def judge(self: Comparison, judge_model, a: str = None, b: str = None, rubric: s
                                 other_call_id=int(second.call_id[i]), run_id=self.run_id, item=str(i), comment=json.dumps(dict(order=order, judge_call=g.call_id))))
     if st is not False: st.insert("ratings", ratings)
     return pd.DataFrame(rows, columns=["item", "a", "b", "verdict_ab", "verdict_ba", "winner", "consistent"])
-
-# %% ../nbs/07a_compare.ipynb #aacb2c91
-@patch
-def _judge_scores(self: Comparison, jm, who, st, rubric, max_new_tokens):
-    pd = lazy("pandas")
-    d = self.df[self.df.error.isna()]
-    gens = _judge_gen(jm, [_SCORE.format(rubric=rubric, q=r.prompt, a=r.output) for r in d.itertuples()], st, self.run_id, max_new_tokens) if len(d) else []
-    rows, ratings = [], []
-    for r, g in zip(d.itertuples(), gens):
-        m = re.search(r"[1-5]", g.text); s = int(m.group()) if m else None
-        rows.append(dict(item=r.item, model=r.model, score=s, judge_output=g.text))
-        if s is not None: ratings.append(dict(ts=time.time(), schema="judge", value=json.dumps(s), annotator=who, call_id=int(r.call_id),
-                                              run_id=self.run_id, item=str(r.item), comment=json.dumps(dict(judge_call=g.call_id))))
-    if st is not False: st.insert("ratings", ratings)
-    return pd.DataFrame(rows, columns=["item", "model", "score", "judge_output"])
 
 # %% ../nbs/07a_compare.ipynb #75320d6c
 @patch
@@ -431,8 +485,10 @@ def to_html(self: Comparison, path, baseline: str = "reference") -> Path:
 
 # %% ../nbs/07a_compare.ipynb #78667226
 class _Parser(argparse.ArgumentParser):
+    "An argument parser whose errors are `InputError`s (one line, exit code 2 in the CLI)."
     def error(self, message): raise InputError(message)
 
+# %% ../nbs/07a_compare.ipynb #ba44497e
 def read_table(path):
     "A DataFrame from a .csv, .tsv, .jsonl, .json or .parquet file."
     pd = lazy("pandas")
@@ -455,7 +511,9 @@ def _out_path(s: str) -> Path:
     if not os.access(up, os.W_OK): raise argparse.ArgumentTypeError(f"{s!r} cannot be written: no permission to write in {str(up)!r}")
     return p
 
+# %% ../nbs/07a_compare.ipynb #f9067f0d
 def _compare_parser() -> argparse.ArgumentParser:
+    "The arguments of `llmops-nb compare`."
     p = _Parser(prog="llmops-nb compare", description="Compare models on a dataset and write a self-contained HTML report.")
     p.add_argument("--models", required=True, help="comma-separated model names, folders or openai:URL#MODEL specs")
     p.add_argument("--data", required=True, help="a .csv, .tsv, .jsonl, .json or .parquet file")
@@ -471,12 +529,19 @@ def _compare_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default=None)
     return p
 
+# %% ../nbs/07a_compare.ipynb #cb64e9ac
 def _prompt_cells(df, col: str, name: str) -> tuple:
     "(row positions, prompt texts) of the rows whose `col` cell holds text; empty and missing cells are left out, never sent as 'nan'."
     keep = [(i, v if isinstance(v, str) else str(v)) for i, v in enumerate(df[col].tolist())
             if not (v is None or (isinstance(v, float) and v != v)) and str(v).strip()]
     check(keep, f"column {col!r} of {name} has no non-empty prompt; fill it in or pick another --prompt-column")
     return [i for i, _ in keep], [t for _, t in keep]
+
+# %% ../nbs/07a_compare.ipynb #da849691
+def _first_error(c, model: str) -> str:
+    "The first error message of `model` in comparison `c`, one line."
+    errs = c.df[(c.df.model == model) & c.df.error.notna()].error
+    return str(errs.iloc[0]).strip().splitlines()[0][:300] if len(errs) else ""
 
 # %% ../nbs/07a_compare.ipynb #1a81cf46
 def cli_compare(argv) -> int:
@@ -505,8 +570,3 @@ def cli_compare(argv) -> int:
         if n: print(f"{'error' if m in failed else 'warning'}: {m} failed on {n} of {len(prompts)} prompts: {_first_error(c, m)}", file=sys.stderr)
     print(f"report: {out}  (run {c.run_id})")
     return 1 if failed else 0
-
-def _first_error(c, model: str) -> str:
-    "The first error message of `model` in comparison `c`, one line."
-    errs = c.df[(c.df.model == model) & c.df.error.notna()].error
-    return str(errs.iloc[0]).strip().splitlines()[0][:300] if len(errs) else ""

@@ -37,9 +37,11 @@ def _out_path(path) -> Path:
 _ARCHS = {"LlamaForCausalLM": "llama"}
 
 def _refuse(what: str, name: str) -> str:
+    "The one-line refusal of a model `name` that is `what` (not a Llama)."
     return (f"export_gguf writes Llama-family models ({', '.join(_ARCHS)}), not {what} ({name!r}); "
             "run this model from its original GGUF file, or export it with llama.cpp's convert_hf_to_gguf.py")
 
+# %% ../nbs/08b_export.ipynb #408694a0
 def _check_arch(model):
     "Refuse a GGUF model of another architecture from its file header, before any torch copy is loaded."
     lm = model if isinstance(model, LoadedModel) else load_model(model) if isinstance(model, (str, Path)) and str(model).endswith(".gguf") or str(model) in MODELS else None
@@ -47,6 +49,7 @@ def _check_arch(model):
         arch = check_gguf(lm.gguf_path)["arch"]
         check(arch in _ARCHS.values(), _refuse(f"architecture {arch!r}", lm.name))
 
+# %% ../nbs/08b_export.ipynb #3e5066a2
 def merged_model(lm: LoadedModel):
     "An fp32 copy of `lm`'s torch model with its LoRA adapter (if any) merged into the weights."
     m = lm.model
@@ -66,6 +69,7 @@ def _permute(w, n_head: int):
     "Rows of a query/key weight `w` from the rotate-halves layout to llama.cpp's interleaved pairs."
     return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
+# %% ../nbs/08b_export.ipynb #41ff02d9
 def _gguf_tensors(model):
     "(GGUF name, fp32 numpy array) for each weight of Llama `model`."
     c = model.config
@@ -102,6 +106,7 @@ def _vocab_from_gguf(w, src: Path):
         if f.types[0] == V.ARRAY: w.add_key_value(k, f.contents(), V.ARRAY, sub_type=f.types[-1])
         else: w.add_key_value(k, f.contents(), f.types[0])
 
+# %% ../nbs/08b_export.ipynb #6201682a
 _PRE = {"smollm": "smollm"}
 
 def _vocab_from_hf(w, tok, folder: Path, n_vocab: int):
@@ -127,7 +132,12 @@ def _tensor_type(name: str, a, qtype):
     return qtype if a.shape[1] % g.GGML_QUANT_SIZES[qtype][0] == 0 else T.F16
 
 # %% ../nbs/08b_export.ipynb #51c2622e
-def export_gguf(model, path, quant: str = "q8_0", adapter=None, name: str = None) -> Path:
+def export_gguf(model,              # a name, .gguf file, folder or `LoadedModel` (its adapter is merged)
+                path,               # the .gguf file to write
+                quant: str = "q8_0",# tensor type: q8_0, f16, f32 or q4_0
+                adapter=None,       # a PEFT LoRA folder to merge into `model`
+                name: str = None    # model name stored in the file (default: the model's)
+               ) -> Path:
     "Merge `adapter` (or the adapter `model` carries) into `model` and write it to `path` as a GGUF file of type `quant`."
     qtype, ftype = _qtype(quant)
     out = _out_path(path)

@@ -12,7 +12,8 @@ from .core import InputError, SetupError, check, lazy, StopToken
 from .models import check_gguf, load_model, LoadedModel
 
 # %% auto #0
-__all__ = ['llama_cpp_installed', 'llama_cmake_args', 'open_llama', 'LlamaCppModel', 'why_not_llamacpp', 'llamacpp_model']
+__all__ = ['llama_cpp_installed', 'llama_cmake_args', 'default_n_ctx', 'open_llama', 'LlamaCppModel', 'why_not_llamacpp',
+           'llamacpp_model']
 
 # %% ../nbs/02c_llamacpp.ipynb #81f3f01c
 _PIP = 'pip install "llmops_nb[llamacpp]"'
@@ -21,6 +22,7 @@ def llama_cpp_installed() -> bool:
     "True when llama-cpp-python can be imported here."
     return importlib.util.find_spec("llama_cpp") is not None
 
+# %% ../nbs/02c_llamacpp.ipynb #82e935e9
 def _llama_cpp():
     "The `llama_cpp` module, or `SetupError` naming the pip command that installs it."
     try: return importlib.import_module("llama_cpp")
@@ -45,9 +47,17 @@ def _extra_buffers_ok(lc) -> bool:
     except Exception: return True
     return "AMX_INT8 = 1" not in info
 
+# %% ../nbs/02c_llamacpp.ipynb #0d297d8b
+def _threads() -> int:
+    "Cores this process may run on."
+    try: return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError: return max(1, os.cpu_count() or 1)
+
+# %% ../nbs/02c_llamacpp.ipynb #9dad9bf0
 def _new_llama(lc, path: str, n_ctx: int, extra: bool):
-    "A `Llama` for `path`; with `extra=False` its weights stay in plain CPU buffers (no AMX/repacked copies)."
-    kw = dict(model_path=path, n_ctx=n_ctx, n_batch=min(512, n_ctx), n_threads=_threads(), n_threads_batch=_threads(), verbose=False)
+    "A `Llama` for `path`; with `extra=False` its weights stay in plain CPU buffers of the mapped file (no AMX/repacked copies)."
+    kw = dict(model_path=path, n_ctx=n_ctx, n_batch=min(512, n_ctx), n_threads=_threads(), n_threads_batch=_threads(), verbose=False,
+              use_mmap=not extra)          # repacked weights are copies: read the file rather than keep its mapped pages resident too
     if extra: return lc.Llama(**kw)
     low = importlib.import_module("llama_cpp.llama").llama_cpp
     orig = low.llama_model_default_params
@@ -56,74 +66,90 @@ def _new_llama(lc, path: str, n_ctx: int, extra: bool):
     try: return lc.Llama(**kw)
     finally: low.llama_model_default_params = orig
 
-# %% ../nbs/02c_llamacpp.ipynb #0d297d8b
+# %% ../nbs/02c_llamacpp.ipynb #42eb8139
+def default_n_ctx() -> int:
+    "Tokens of context llama.cpp opens a model with: `LLMOPS_LLAMA_CTX`, else 512 (grown when a prompt needs more)."
+    v = os.environ.get("LLMOPS_LLAMA_CTX", "").strip() or "512"
+    check(v.isdigit() and int(v) > 0, f"LLMOPS_LLAMA_CTX={v!r} must be a positive number of tokens, e.g. 4096; unset it for the default 512")
+    return int(v)
+
+# %% ../nbs/02c_llamacpp.ipynb #5acb39f8
 _LLAMAS, _OPEN_LOCK = {}, threading.Lock()
 
-def _threads() -> int:
-    "Cores this process may run on."
-    try: return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError: return max(1, os.cpu_count() or 1)
-
-def open_llama(path, n_ctx: int = 2048):
-    "(`llama_cpp.Llama`, lock) for GGUF file `path` with a context of `n_ctx` tokens, opened once per process."
+def open_llama(path, n_ctx: int = None):
+    "(`llama_cpp.Llama`, lock) for GGUF file `path` with room for at least `n_ctx` tokens (default `default_n_ctx()`): one per file, reopened larger when asked for more."
     info = check_gguf(path)
-    ctx = info["context_length"]
+    ctx, n_ctx = info["context_length"], default_n_ctx() if n_ctx is None else n_ctx
     check(isinstance(n_ctx, int) and not isinstance(n_ctx, bool) and n_ctx > 0, f"n_ctx={n_ctx!r} must be a positive integer, e.g. 2048")
     check(n_ctx <= ctx, f"n_ctx={n_ctx} is longer than the context {info['path'].name} was trained for ({ctx} tokens); use n_ctx <= {ctx}")
-    key = (str(info["path"]), n_ctx)
+    key = str(info["path"])
     with _OPEN_LOCK:
-        if key not in _LLAMAS:
-            lc = _llama_cpp()
-            try: llm = _new_llama(lc, key[0], n_ctx, _extra_buffers_ok(lc))
-            except (ValueError, RuntimeError) as e:
-                raise InputError(f"llama.cpp could not load {info['path'].name} ({e}); check that this llama-cpp-python supports architecture {info['arch']!r} (pip install -U llama-cpp-python)") from e
-            _LLAMAS[key] = (llm, threading.Lock())
+        old = _LLAMAS.get(key)
+        if old is not None and old[0].n_ctx() >= n_ctx: return old
+        if old is not None: _retire(_LLAMAS.pop(key))                # one KV cache per file
+        lc = _llama_cpp()
+        try: llm = _new_llama(lc, key, n_ctx, _extra_buffers_ok(lc))
+        except (ValueError, RuntimeError) as e:
+            raise InputError(f"llama.cpp could not load {info['path'].name} ({e}); check that this llama-cpp-python supports architecture {info['arch']!r} (pip install -U llama-cpp-python)") from e
+        _LLAMAS[key] = (llm, threading.Lock())
         return _LLAMAS[key]
 
+# %% ../nbs/02c_llamacpp.ipynb #65f60fbe
+def _retire(pair):
+    "Close a replaced `(Llama, lock)` now when no run holds its lock; otherwise it is freed when its last user lets go."
+    llm, lock = pair
+    if lock.acquire(blocking=False):
+        try: llm.close()
+        finally: lock.release()
+
+# %% ../nbs/02c_llamacpp.ipynb #85325e03
 @atexit.register
 def _close_llamas():
     "Free the opened models before the interpreter tears down the modules their finalizers need."
     for llm, _ in _LLAMAS.values(): llm.close()
     _LLAMAS.clear()
 
+# %% ../nbs/02c_llamacpp.ipynb #9d6f520c
+def _file_type(ft) -> str:
+    "Name of GGUF `general.file_type` `ft`, e.g. 'Q4_1'."
+    try: return lazy("gguf").LlamaFileType(int(ft)).name.replace("MOSTLY_", "")
+    except (TypeError, ValueError): return "unknown"
+
 # %% ../nbs/02c_llamacpp.ipynb #147df20e
 class LlamaCppModel:
-    "GGUF model `lm` (a `LoadedModel` or anything `load_model` opens) as llama.cpp runs it."
+    "GGUF model `lm` (a `LoadedModel` or anything `load_model` opens) as llama.cpp runs it; `n_ctx` None opens `default_n_ctx()` tokens."
     backend = "llama.cpp"
-    def __init__(self, lm):
+    def __init__(self, lm, n_ctx: int = None):
         lm = load_model(lm)
         check(getattr(lm, "gguf_path", None) is not None, f"model {getattr(lm, 'name', lm)!r} is not a GGUF model; llama.cpp runs .gguf files (export one with export_gguf)")
         info = check_gguf(lm.gguf_path)
-        self.name, self.fingerprint, self.chat, self.gguf_path = lm.name, lm.fingerprint, lm.chat, lm.gguf_path
+        self.name, self.fingerprint, self.chat, self.gguf_path, self.n_ctx = lm.name, lm.fingerprint, lm.chat, lm.gguf_path, n_ctx
         self.context_length, self.arch, self.dtype = info["context_length"], info["arch"], _file_type(info["file_type"])
         self._template = info["chat_template"]
 
     def __repr__(self): return f"LlamaCppModel({self.name!r}, {self.gguf_path.name}, {self.dtype}, context {self.context_length})"
     def _repr_markdown_(self): return f"**{self.name}** on llama.cpp — `{self.gguf_path.name}`, {self.dtype}, context {self.context_length}; fingerprint `{self.fingerprint}`"
 
-def _file_type(ft) -> str:
-    "Name of GGUF `general.file_type` `ft`, e.g. 'Q4_1'."
-    try: return lazy("gguf").LlamaFileType(int(ft)).name.replace("MOSTLY_", "")
-    except (TypeError, ValueError): return "unknown"
-
 # %% ../nbs/02c_llamacpp.ipynb #53270289
 @patch
 def llama(self: LlamaCppModel, n_tokens: int = 0):
-    "(`Llama`, lock) with room for `n_tokens` tokens: a 2048-token context, or the next power of two up to the model's."
+    "(`Llama`, lock) with room for `n_tokens` tokens: `n_ctx` (or `default_n_ctx()`) doubled until they fit, at most the model's context."
     check(n_tokens <= self.context_length, f"{n_tokens} tokens (prompt + max_new_tokens) do not fit the context of {self.name!r} "
                                            f"({self.context_length} tokens); shorten the prompt or lower max_new_tokens")
-    n = 2048
+    n = self.n_ctx or default_n_ctx()
     while n < n_tokens: n *= 2
     return open_llama(self.gguf_path, min(n, self.context_length))
 
 # %% ../nbs/02c_llamacpp.ipynb #57487702
 def _jinja_env():
+    "A sandboxed Jinja environment that renders chat templates the way `transformers` does."
     j = lazy("jinja2.sandbox")
     env = j.ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
     def raise_exception(msg): raise InputError(f"the model's chat template refused the messages: {msg}")
     env.globals.update(raise_exception=raise_exception, strftime_now=lambda f: time.strftime(f))
     return env
 
+# %% ../nbs/02c_llamacpp.ipynb #824c30f2
 @patch
 def render(self: LlamaCppModel, prompt, system: str = None) -> str:
     "The text the model sees for `prompt`: chat messages through the GGUF's chat template, plain text otherwise."
@@ -136,6 +162,7 @@ def render(self: LlamaCppModel, prompt, system: str = None) -> str:
     return _jinja_env().from_string(self._template).render(messages=msgs, add_generation_prompt=True,
                                                           bos_token=tok(llm.token_bos()), eos_token=tok(llm.token_eos()))
 
+# %% ../nbs/02c_llamacpp.ipynb #efd3f7f0
 @patch
 def encode(self: LlamaCppModel, text: str) -> list:
     "llama.cpp's token ids for `text` (special tokens parsed; a BOS only for completion models)."
@@ -143,18 +170,24 @@ def encode(self: LlamaCppModel, text: str) -> list:
 
 # %% ../nbs/02c_llamacpp.ipynb #1ad9138e
 def _piece(lc, vocab, tok: int, buf) -> bytes:
-    "The bytes of token `tok` (special tokens give none)."
+    "The bytes of token `tok` (special tokens give none); a piece longer than `buf` is read again into a buffer that fits."
     n = lc.llama_token_to_piece(vocab, tok, buf, len(buf), 0, False)
-    if n > len(buf): buf = (ctypes.c_char * n)(); n = lc.llama_token_to_piece(vocab, tok, buf, n, 0, False)
+    if n < 0: buf = (ctypes.c_char * -n)(); n = lc.llama_token_to_piece(vocab, tok, buf, len(buf), 0, False)   # -n: the bytes it needs
     return bytes(buf[:max(n, 0)])
 
+# %% ../nbs/02c_llamacpp.ipynb #3ac0ddc1
 def _cut(text: str, stop, start: int) -> int:
     "Index of the first stop string in `text` that ends after `start`, or -1."
     return min((p for p in (text.find(s, max(0, start - len(s) + 1)) for s in stop) if p >= 0), default=-1)
 
 # %% ../nbs/02c_llamacpp.ipynb #a2215fa8
 @patch
-def run(self: LlamaCppModel, ids: list, params, on_text: Callable = None, stop_token: StopToken = None) -> dict:
+def run(self: LlamaCppModel,
+        ids: list,                       # the prompt's token ids (from `encode`)
+        params,                          # a `GenParams`: max_new_tokens, sampling, seed, stop strings
+        on_text: Callable = None,        # called with each new piece of text, stop strings held back
+        stop_token: StopToken = None     # cancels the run when stopped
+       ) -> dict:
     "Generate for token ids `ids` with `params` (a `GenParams`), passing new text to `on_text`; the fields of a `Generation`."
     lc = _llama_cpp()
     llm, lock = self.llama(len(ids) + params.max_new_tokens)
@@ -194,6 +227,7 @@ def why_not_llamacpp(lm) -> Optional[str]:
     if not llama_cpp_installed(): return f"llama-cpp-python is not installed ({_PIP})"
     return None
 
+# %% ../nbs/02c_llamacpp.ipynb #c1f5b6f6
 _ENGINES = {}
 
 def llamacpp_model(lm) -> LlamaCppModel:

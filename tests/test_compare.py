@@ -81,3 +81,31 @@ def test_widget_rates_pairs(home):
     assert [(json.loads(r["value"]), r["item"], r["annotator"], r["schema"]) for r in rs] == [("a", "0", "tester", "pairwise"), ("b", "1", "tester", "pairwise")]
     calls = {r["id"]: r for r in default_store().rows("calls")}
     assert calls[rs[0]["call_id"]]["model"] == "smollm2-135m-instruct" and calls[rs[0]["other_call_id"]]["model"] == "tiny-random"
+
+def test_gguf_compare_on_llamacpp_loads_no_torch(home):
+    """compare of the packaged Gemma 3 GGUF, engine auto, one prompt: llama.cpp renders, tokenizes and generates; no torch copy, and
+    with call metrics only (text metrics run through `evaluate`, which imports transformers itself) no transformers or torch import."""
+    import subprocess, sys
+    code = ("import sys, json\nfrom llmops_nb.models import load_model\nfrom llmops_nb.compare import compare\n"
+            "from llmops_nb.comparison_widget import ModelComparisonState\n"
+            "lm = load_model('gemma3-270m')\n"
+            "c = compare({'gemma': lm}, ['The Eiffel Tower is in the city of'], metrics=['latency', 'throughput'], max_new_tokens=8, show_progress=False)\n"
+            "torch, tf = 'torch' in sys.modules, 'transformers' in sys.modules\n"
+            "c2 = compare({'gemma': lm}, ['The Eiffel Tower is in the city of'], max_new_tokens=8, show_progress=False)\n"
+            "print(json.dumps(dict(loaded=lm.loaded, torch=torch, tf=tf, engine=c.summary.engine['gemma'],\n"
+            "  errors=c.errors, out=c.outputs('gemma')[0], cached=int(c2.summary.cached['gemma']), shown='llama.cpp' in ModelComparisonState(c).metrics_html(),\n"
+            "  table='engine' in c.summary_table().columns)))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["loaded"] is False and out["torch"] is False and out["tf"] is False, out
+    assert out["engine"] == "llama.cpp" and out["errors"] == {} and out["shown"] and out["table"], out
+    assert "Paris" in out["out"] and out["cached"] == 1, out
+
+def test_many_prompts_and_adapters_stay_on_torch(home, tmp_path):
+    "auto sends a GGUF model's many prompts to the batched torch engine and an adapter to transformers; the summary says so."
+    from llmops_nb.compare import compare
+    c = compare(["smollm2-135m-instruct"], PROMPTS[:2], max_new_tokens=4, show_progress=False)
+    assert c.summary.engine["smollm2-135m-instruct"] in ("fast", "transformers")
+    c1 = compare(["smollm2-135m-instruct"], PROMPTS[:1], max_new_tokens=4, show_progress=False, engine="llama.cpp")
+    assert c1.summary.engine["smollm2-135m-instruct"] == "llama.cpp"
