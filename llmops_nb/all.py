@@ -17,6 +17,7 @@ from .llamacpp import *
 from .generate import *
 from .prompts import *
 from .data import *
+from .sample import *
 from .vectors import *
 from .metrics import *
 from .train import *
@@ -31,6 +32,8 @@ from .playground import *
 from .comparison_widget import *
 from .rater import *
 from .finetune_launcher import *
+from .studio import *
+
 
 # %% ../nbs/90_all.ipynb #77493763
 __all__ = sorted(n for n in dir() if not n.startswith("_"))

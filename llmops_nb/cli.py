@@ -8,7 +8,7 @@ import os, sys, json, argparse, importlib
 from .core import check, arg_number, InputError, SetupError, LlmopsError
 
 # %% auto #0
-__all__ = ['COMMANDS', 'main', 'cli_models', 'cli_generate']
+__all__ = ['COMMANDS', 'main', 'cli_models', 'cli_generate', 'tour_path', 'run_tour', 'cli_tour']
 
 # %% ../nbs/20_cli.ipynb #ed3f0f59
 COMMANDS = {
@@ -121,3 +121,80 @@ def cli_generate(argv) -> int:
     for i, g in enumerate(gens):
         if g.error is not None: print(f"error: prompt {i}: {_one_line(g.error)}", file=sys.stderr)
     return 1 if any(g.error is not None for g in gens) else 0
+
+# %% ../nbs/20_cli.ipynb #1d992813
+COMMANDS["tour"] = ("llmops_nb.cli:cli_tour", "run the tour notebook headless and write DIR/tour.html")
+
+def tour_path() -> "Path":
+    "The tour notebook (`nbs/index.ipynb` of the source checkout this package was imported from)."
+    from pathlib import Path
+    p = Path(importlib.import_module("llmops_nb").__file__).resolve().parent.parent/"nbs"/"index.ipynb"
+    check(p.exists(), f"the tour notebook {str(p)!r} is not here; run from a source checkout of llmops_nb, or pass --nb PATH")
+    return p
+
+# %% ../nbs/20_cli.ipynb #3397d3ef
+def _first_line(src: str) -> str:
+    "The first line of a cell's code that is not a `#|` directive, cut to 70 characters."
+    line = next((l for l in src.splitlines() if l.strip() and not l.startswith("#|")), "")
+    return line[:67] + "..." if len(line) > 70 else line
+
+def _write_tour(nb, out) -> tuple:
+    "Write the executed notebook `nb` to `out/tour.ipynb` and its HTML to `out/tour.html`; returns both paths."
+    from pathlib import Path
+    from llmops_nb.core import lazy
+    nbformat, nbconvert = lazy("nbformat"), lazy("nbconvert")
+    ipynb, html = Path(out)/"tour.ipynb", Path(out)/"tour.html"
+    nbformat.write(nb, ipynb)
+    html.write_text(nbconvert.HTMLExporter(template_name="lab").from_notebook_node(nb)[0], encoding="utf-8")
+    return ipynb, html
+
+# %% ../nbs/20_cli.ipynb #73f3ad4a
+def run_tour(out,                 # folder for tour.ipynb, tour.html and the tour's store (out/home)
+             nb=None,             # the notebook to run (default: the tour, `tour_path()`)
+             timeout: int = 1800, # seconds one cell may take
+             log=print) -> "Path":  # called with each progress line
+    "Execute notebook `nb` headless cell by cell with its store under `out/home`; write `out/tour.ipynb` and `out/tour.html`, return the HTML path."
+    import time
+    from pathlib import Path
+    from importlib.util import find_spec
+    from llmops_nb.core import lazy
+    for m in ("nbformat", "nbclient", "nbconvert", "ipykernel"):
+        if find_spec(m) is None: raise SetupError(f"{m} is not installed; the tour needs it: pip install \"llmops_nb[tour]\"")
+    nbformat, nbclient = lazy("nbformat"), lazy("nbclient")
+    nb_path, out = Path(nb) if nb is not None else tour_path(), Path(out).expanduser().absolute()
+    check(nb_path.is_file(), f"notebook {str(nb_path)!r} does not exist; pass the path of an .ipynb file")
+    check(isinstance(timeout, int) and timeout > 0, f"timeout={timeout!r} must be a positive number of seconds")
+    (out/"home").mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    env = dict(LLMOPS_HOME=str(out/"home"), LLMOPS_DB_URL=f"sqlite:///{out/'home'/'llmops.db'}", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               LLMOPS_PROGRESS=os.environ.get("LLMOPS_PROGRESS", "0"), TOKENIZERS_PARALLELISM="false")
+    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}})
+    start, failed = time.perf_counter(), None
+    with client.setup_kernel(env={**os.environ, **env}):
+        for k, i in enumerate(code, 1):
+            t0, first = time.perf_counter(), _first_line(nb.cells[i].source)
+            try: client.execute_cell(nb.cells[i], i)
+            except nbclient.exceptions.CellExecutionError as e:
+                failed = f"cell {i} ({first!r}) failed: {e.ename}: {str(e.evalue).splitlines()[0] if e.evalue else ''}"
+            log(f"[{k:2d}/{len(code)}] cell {i:2d} {time.perf_counter() - t0:6.1f} s  {'FAILED ' if failed else ''}{first}")
+            if failed: break
+        client.set_widgets_metadata()
+    ipynb, html = _write_tour(nb, out)
+    if failed: raise LlmopsError(f"{failed}; what ran is in {html}")
+    log(f"tour done in {time.perf_counter() - start:.0f} s: {html}")
+    return html
+
+# %% ../nbs/20_cli.ipynb #708837a9
+def cli_tour(argv) -> int:
+    "`llmops-nb tour --out DIR [--nb PATH]`: run the tour headless and write DIR/tour.html; exit 1 naming the cell that failed."
+    p = _Parser(prog="llmops-nb tour", description="Run the tour notebook headless and write DIR/tour.ipynb and DIR/tour.html.")
+    p.add_argument("--out", required=True, help="output folder (the tour's store goes to OUT/home)")
+    p.add_argument("--nb", default=None, help="notebook to run (default: nbs/index.ipynb of this checkout)")
+    p.add_argument("--timeout", type=arg_number(int, 1), default=1800, help="seconds one cell may take")
+    a = p.parse_args(argv)
+    try: run_tour(a.out, a.nb, a.timeout, log=lambda s: print(s, flush=True))
+    except LlmopsError as e:
+        if isinstance(e, (InputError, SetupError)): raise
+        print(f"error: {e}", file=sys.stderr); return 1
+    return 0
