@@ -32,6 +32,7 @@ from .playground import *
 from .comparison_widget import *
 from .rater import *
 from .finetune_launcher import *
+from .monitor import *
 from .studio import *
 
 

@@ -27,6 +27,9 @@ def _usage() -> str:
     w = max(map(len, COMMANDS))
     return "usage: llmops-nb COMMAND [options]\n\ncommands:\n" + "\n".join(f"  {k:<{w}}  {v[1]}" for k, v in COMMANDS.items())
 
+# %% ../nbs/20_cli.ipynb #716323f0
+COMMANDS["monitor"] = ("llmops_nb.monitor:cli_monitor", "figures of the recorded calls (latency, tokens, errors, drift, cost) and alerts; --fail-on-alert exits 3")
+
 # %% ../nbs/20_cli.ipynb #3fae2e81
 def _one_line(e) -> str:
     "The first line of error `e`'s message, scrubbed of API keys."
