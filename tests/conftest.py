@@ -64,7 +64,8 @@ class Lab:
         page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text} @ {m.location.get('url', '')}"))
         page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
         rel = path.relative_to(self.root).as_posix()
-        page.goto(f"{self.url}/lab/tree/{rel}?token={self.token}", timeout=120_000)
+        self.pages = getattr(self, "pages", 0) + 1    # a fresh workspace per page: no tab of an earlier test comes back
+        page.goto(f"{self.url}/lab/workspaces/t{self.pages}/tree/{rel}?token={self.token}&reset", timeout=120_000)
         page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
         page.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget; await w.context.ready; await w.sessionContext.ready; }")
         page.wait_for_function("() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel; return k && k.status === 'idle'; }", timeout=120_000)

@@ -2,41 +2,27 @@
 prompt, stop a stream, prefer A, rate three items with the keyboard, launch a short fine-tune and watch its loss curve, and open
 Monitor; the store holds exactly that work. Screenshots of each widget go to docs/screenshots/ for the documentation site."""
 import json, re, shutil, time
+from pathlib import Path
 import pytest
 from conftest import ROOT, run_all
 
 SHOTS = ROOT / "docs" / "screenshots"
 NAV_KEYS = set("jkusc y".replace(" ", ""))   # the Rater's navigation keys; every other key a button shows gives a value
-FACTS = [("What colour is the sky on Zorbia?", "Green, because of the copper dust."), ("Who founded Quillport?", "The baker Anna Vell, in 1702."),
-         ("What do Zorbians eat at dawn?", "Roasted sunflower bread."), ("How tall is Mount Tesk?", "4,210 metres."),
-         ("What is the river through Quillport called?", "The Saltwend."), ("Which animal guards Zorbia's gates?", "A grey heron named Pim."),
-         ("What is Quillport's main export?", "Blue glass beads."), ("When is the Zorbian new year?", "On the first full moon of spring.")]
-
-# A stand-in for the tour while nbs/index.ipynb shows no widgets: the same widgets in the tour's order, in one notebook.
-STANDIN = [
-    "import pandas as pd\nfrom llmops_nb.all import *\nfrom llmops_nb.data_explorer import DataExplorer\nfrom llmops_nb.playground import PromptPlayground\n"
-    "from llmops_nb.comparison_widget import ModelComparison\nfrom llmops_nb.rater import Rater\nfrom llmops_nb.finetune_launcher import FinetuneLauncher",
-    f"facts = {FACTS!r}\ndf = pd.DataFrame([dict(prompt=q, response=a) for q, a in facts] * 2 + [dict(prompt='Mail me', response='at ann@example.com')])\n"
-    "DataExplorer(df, text='response')",
-    "PromptPlayground(['smollm2-135m-instruct'], template='Answer briefly: {{ question }}')",
-    "ModelComparison(['tiny-random', 'smollm2-135m-instruct'], prompts=[q for q, a in facts[:3]], references=[a for q, a in facts[:3]], max_new_tokens=12)",
-    "Rater(pd.DataFrame(dict(prompt=[q for q, a in facts[:4]], output=[a for q, a in facts[:4]])), 'scale', annotator='tourist')",
-    "FinetuneLauncher(data=df.iloc[:16], base='smollm2-135m-instruct')",
-]
-
 # What identifies each widget's root element in the page: (CSS selector of the root, something only that widget has inside it)
-WIDGETS = {
+WIDGETS = {   # name: texts (or a CSS selector) only that widget's output holds; the first output in the notebook that has them all
     "data_explorer": ("Duplicates", "Select matching"),
     "prompt_playground": ("Save version", "Run on data"),
     "model_comparison": ("Prefer A", "Prefer B"),
     "rater": (".llmops-rater",),
     "finetune_launcher": ("Compare with base", "Launch"),
+    "studio": ("Fine-tune", "Selection → Playground"),
+    "monitor": ("Refresh", "auto-refresh"),
 }
 WIDGET_OUT = ".jp-OutputArea-output:has(> .lm-Widget)"
 
 def widget(page, name):
     "The output element of widget `name` (the first one in the notebook)."
-    loc = page.locator(WIDGET_OUT)
+    loc = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").locator(WIDGET_OUT)   # in the notebook shown
     for sig in WIDGETS[name]:
         loc = loc.filter(has=page.locator(sig)) if sig.startswith(".") else loc.filter(has=page.get_by_text(sig, exact=True))
     return loc.first
@@ -63,118 +49,151 @@ def wait_text(loc, pattern, timeout=120):
 
 # --- acting as a person on each widget ---
 
-def use_playground(page, pg):
-    "Type a prompt and a question, run it to the end; then run a long one and stop its stream."
-    tpl = pg.get_by_placeholder("Write the prompt; {{ variable }} makes a field")
-    tpl.click(); tpl.press("Control+a"); tpl.press_sequentially("Answer in one short sentence: {{ question }}")
-    q = labelled(pg, "question", "textarea")
-    q.wait_for()
-    q.click(); q.press_sequentially("What is the capital of France?")
+def use_playground(page, pg, field="prompt"):
+    "Type a prompt into the `field` box and run it to the end; then ask for a long story and stop its stream. Returns the two outputs."
+    q = labelled(pg, field, "textarea")
+    q.click(); q.press("Control+a"); q.press_sequentially("What is the capital of France?")
     status = pg.locator(".widget-hbox:has(button:text-is('Run')) .widget-html").first
-    out = pg.locator("pre").first
+    stats = pg.locator(".widget-hbox:has(button:text-is('Run')) + .widget-html").first     # the line under Run: tokens, seconds, tok/s
+    before = stats.inner_text()
     button(pg, "Run").click()
-    wait_text(status, r"^\s*done\s*$", 300)
-    ran = out.inner_text()
+    page.wait_for_function("([s, t, b]) => s.innerText.trim() === 'done' && t.innerText !== b", arg=[status.element_handle(), stats.element_handle(), before], timeout=300_000)
+    ran = pg.locator("pre").first.inner_text()
     assert ran.strip(), "the playground ran but showed no output"
-    stats = wait_text(pg, r"\d+ tokens · [\d.]+ s · [\d.]+ tok/s")
-    readout = labelled(pg, "max tokens", ".widget-readout")   # a long answer, so there is a stream to stop
+    wait_text(stats, r"\d+ tokens · [\d.]+ s · [\d.]+ tok/s")
+    system = pg.get_by_placeholder("system message (optional)")
+    system.click(); system.press("Control+a"); system.press("Delete")          # no "answer in one sentence": a long answer to stop
+    readout = labelled(pg, "max tokens", ".widget-readout")
     readout.click(); readout.press("Control+a"); readout.press_sequentially("1024"); readout.press("Enter")
-    q.click(); q.press("Control+a"); q.press_sequentially("Count from 1 to 1000, one number per line, and say nothing else.")
+    q.click(); q.press("Control+a"); q.press_sequentially("Write a long story about a dragon who learns to fly.")
+    before = stats.inner_text()
     button(pg, "Run").click()
-    page.wait_for_function("([s, o]) => s.innerText.trim() === 'running' && o.innerText.trim().length > 0",
-                           arg=[status.element_handle(), out.element_handle()], timeout=300_000)
+    page.wait_for_function("""([pg, s, t, b]) => { const o = pg.querySelector('pre'), st = s.innerText.trim();
+        return (st === 'running' && o && o.innerText.trim().length > 0) || (['done', 'error'].includes(st) && t.innerText !== b); }""",
+                           arg=[pg.element_handle(), status.element_handle(), stats.element_handle(), before], timeout=300_000)
+    assert status.inner_text().strip() == "running", f"the long answer ended before Stop could be pressed: {pg.inner_text()[-500:]}"
     button(pg, "Stop").click()
     wait_text(status, r"^\s*stopped\s*$", 120)
-    wait_text(pg, r"tokens · .* · cancelled")
-    return ran
+    wait_text(stats, r"tokens · .* · cancelled")
+    return ran, pg.locator("pre").first.inner_text()[:200]
 
 def use_comparison(page, mc):
-    "Press Prefer A on the first prompt."
+    "Press Prefer A on the prompt shown."
     button(mc, "Prefer A").click()
     return wait_text(mc, r"saved rating \S+: A for prompt \d+")
 
+def _rater_pos(rt):
+    return tuple(map(int, re.search(r"item (\d+) of (\d+)", rt.inner_text()).groups()))
+
 def use_rater(page, rt, n=3):
-    "Rate `n` items with the keyboard: click the widget, then press one value key per item; returns the keys pressed."
-    rt.locator(".llmops-rater .bar").first.click()
-    keys = []
-    for k in range(1, n + 1):
-        vals = [b for b in rt.locator(".llmops-rater [data-key]").evaluate_all("bs => bs.map(b => b.dataset.key)") if b not in NAV_KEYS]
-        key = vals[(k + 2) % len(vals)]
-        keys.append(key); page.keyboard.press(key)
-        page.wait_for_function("""([r, k]) => r.innerText.includes(`rated ${k} ·`) && r.querySelector('[data-role=status]').dataset.state === 'saved'""",
-                               arg=[rt.locator(".llmops-rater").first.element_handle(), k], timeout=60_000)
-    return keys
+    "Click the Rater, then rate `n` items with the keyboard (going back first when every item is rated); returns [(item, key)]."
+    r = rt.locator(".llmops-rater").first
+    r.locator(".bar").first.click()
+    i, total = _rater_pos(r)
+    while total - i + 1 < n: page.keyboard.press("k"); wait_text(r, f"item {i - 1} of {total}"); i -= 1
+    pressed = []
+    for k in range(n):
+        i, total = _rater_pos(r)
+        keys = r.locator("[data-key]").evaluate_all("bs => bs.map(b => [b.dataset.key, b.classList.contains('on')])")
+        free = [key for key, on in keys if key not in NAV_KEYS and not on]   # a value this item does not have yet: the change shows
+        key = free[k % len(free)]
+        page.keyboard.press(key); pressed.append((i, key))
+        page.wait_for_function("""([r, i, key]) => { const b = r.querySelector(`[data-key="${key}"]`), s = r.querySelector('[data-role=status]');
+            return (!r.innerText.includes(`item ${i} of`) || (b && b.classList.contains('on'))) && s && s.dataset.state === 'saved'; }""",
+                               arg=[r.element_handle(), i, key], timeout=60_000)
+    return pressed
 
-TRACE_POINTS = "el => Math.max(0, ...Array.from(el.querySelectorAll('.js-plotly-plot')).flatMap(g => (g.data || []).map(t => (t.x || []).length)))"
+CURVE = "el => { const g = el.querySelector('.js-plotly-plot'), t = g && g.data && g.data[0]; return t ? [t.name, (t.x || []).length] : [null, 0]; }"
 
-def use_launcher(page, fl, timeout=900):
-    "Set a short run (1 epoch, batch 2), press Launch, watch the loss curve gain points, and wait for the job to finish."
-    for k, v in (("epochs", "1"), ("batch_size", "2"), ("save_steps", "100")):
-        f = labelled(fl, k); f.fill(v); f.press("Enter")
-    wait_text(fl, r"\d+ rows · \d+ steps")
-    before = fl.evaluate(TRACE_POINTS)
+def use_launcher(page, fl, max_steps=10, timeout=1200):
+    "Check the form asks for a short run, press Launch, watch the new job's loss curve gain points, and wait for the job to finish."
+    est = wait_text(fl, r"\d+ rows · \d+ steps")
+    steps = int(re.search(r"(\d+) steps", est).group(1))
+    assert 1 < steps <= max_steps, f"the launcher's form asks for {steps} steps; the tour should keep its fine-tune short"
+    old = fl.evaluate(CURVE)[0]
     button(fl, "Launch").click()
     wait_text(fl, r"step \d+/\d+ · (queued|running)", 120)
-    fl.page.wait_for_function(f"el => ({TRACE_POINTS})(el) >= 1", arg=fl.element_handle(), timeout=timeout * 1000)
-    first = fl.evaluate(TRACE_POINTS)
-    fl.page.wait_for_function(f"([el, n]) => ({TRACE_POINTS})(el) > n", arg=[fl.element_handle(), first], timeout=timeout * 1000)
-    moved = fl.evaluate(TRACE_POINTS)
+    page.wait_for_function(f"([el, old]) => {{ const [n, k] = ({CURVE})(el); return n !== old && k >= 1; }}", arg=[fl.element_handle(), old], timeout=timeout * 1000)
+    name, first = fl.evaluate(CURVE)
+    page.wait_for_function(f"([el, k]) => ({CURVE})(el)[1] > k", arg=[fl.element_handle(), first], timeout=timeout * 1000)
+    moved = fl.evaluate(CURVE)[1]
     done = wait_text(fl, r"step (\d+)/\1 · done|· failed|· stopped", timeout)
-    return before, first, moved, done
+    return name, first, moved, steps, done
+
+def use_monitor(page, studio, mon, calls):
+    "Open the Monitor tab of Studio; press Refresh on the Monitor and see it count `calls` calls."
+    studio.get_by_role("tab", name="Monitor").click()
+    wait_text(studio, r"\d+ calls · updated", 120)
+    button(mon, "Refresh").click()
+    return wait_text(mon, rf"\b{calls} calls · updated", 120)
 
 # --- the test ---
 
 def tour_notebook(lab):
-    "The tour, copied into a fresh folder that JupyterLab serves (so its store is fresh and the repo untouched)."
+    "The tour, copied into a fresh folder that JupyterLab serves: its kernel's store is `.llmops/` there, and the repo is untouched."
     d = lab.folder("tour")
-    return lab.notebook(d / "index.ipynb", STANDIN)
+    return Path(shutil.copy(ROOT / "nbs" / "index.ipynb", d / "index.ipynb"))
 
-def ratings_jobs(db):
+def store_rows(db):
     from llmops_nb.store import Store
     s = Store(f"sqlite:///{db}")
-    return s.rows("ratings"), s.rows("jobs")
+    return {t: s.rows(t) for t in ("ratings", "jobs", "calls")}
+
+def new_rows(before, after):
+    return {t: [r for r in after[t] if r["id"] not in {o["id"] for o in before[t]}] for t in after}
 
 def test_tour_as_a_person(lab):
     nb = tour_notebook(lab)
+    ncells = len(json.loads(nb.read_text())["cells"])
     page = lab.open(nb, width=1280, height=1400)
     t0 = time.perf_counter()
-    run_all(page, timeout=900)
+    run_all(page, timeout=2400)
     ran_s = time.perf_counter() - t0
-    page.wait_for_function("document.querySelectorAll(\"%s\").length >= %d" % (WIDGET_OUT, len(WIDGETS)), timeout=60_000)
     text = page.evaluate("document.body.innerText")
     assert "Error displaying widget" not in text
     roots = {n: widget(page, n) for n in WIDGETS}
-    for n, w in roots.items(): assert w.count() == 1, f"{n} did not render"
+    missing = [n for n, w in roots.items() if w.count() != 1]
+    assert not missing, f"these widgets did not render: {missing}"
     db = nb.parent / ".llmops" / "llmops.db"
-    r0, j0 = ratings_jobs(db)
-    for n, w in roots.items(): shoot(w, n)
-    acts = {}
+    before = store_rows(db)
+    acts, t1 = {}, time.perf_counter()
     try:
+        for n in ("data_explorer", "studio"): shoot(roots[n], n)
         acts["playground"] = use_playground(page, roots["prompt_playground"])
         acts["comparison"] = use_comparison(page, roots["model_comparison"])
         acts["rater"] = use_rater(page, roots["rater"])
         acts["launcher"] = use_launcher(page, roots["finetune_launcher"])
+        for n in ("prompt_playground", "model_comparison", "rater", "finetune_launcher"): shoot(roots[n], n)
+        acts["monitor"] = use_monitor(page, roots["studio"], roots["monitor"], len(store_rows(db)["calls"]))
+        shoot(roots["monitor"], "monitor")
     except Exception:
         shot = ROOT / "tests" / "_artifacts"; shot.mkdir(exist_ok=True)
         page.screenshot(path=str(shot / "tour_failed.png"), full_page=True)
         raise
-    for n in ("prompt_playground", "model_comparison", "rater", "finetune_launcher"): shoot(roots[n], n)
-    cells = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.map(c => c.model.type)")
+    acted_s = time.perf_counter() - t1
+    cells = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.length")
     errors, xss = list(page.errors), page.evaluate("window.__xss")
     page.close()
-    print(f"tour ran in {ran_s:.0f} s; acts: {acts}")
+    print(f"\ntour ran in JupyterLab in {ran_s:.0f} s; the person's actions took {acted_s:.0f} s; {acts}")
     assert errors == [], errors                           # no JavaScript console errors
     assert xss is None
-    assert len(cells) == len(STANDIN)                     # no key press reached the notebook
-    r1, j1 = ratings_jobs(db)
-    new = [r for r in r1 if r["id"] not in {r["id"] for r in r0}]
-    pair = [r for r in new if r["schema"] == "pairwise"]
-    rated = [r for r in new if r["schema"] != "pairwise"]
-    assert len(new) == 4 and len(pair) == 1 and len(rated) == 3, new
-    assert json.loads(pair[0]["value"]) == "a" and json.loads(pair[0]["models"])[0] == "tiny-random"
-    assert [json.loads(r["value"]) for r in rated] == [int(k) for k in acts["rater"]]
-    assert {r["annotator"] for r in rated} == {"tourist"}
-    jobs = [j for j in j1 if j["id"] not in {j["id"] for j in j0}]
-    assert len(jobs) == 1 and jobs[0]["status"] == "done", jobs
-    before, first, moved, done = acts["launcher"]
-    assert moved > first >= 1 and "done" in done
+    assert cells == ncells                                # no key press reached the notebook (a, b would add cells)
+    new = new_rows(before, store_rows(db))
+    # the ratings: exactly the three keyboard ratings and the one Prefer A
+    pref = [r for r in new["ratings"] if r["annotator"] == "user"]
+    rated = [r for r in new["ratings"] if r["annotator"] != "user"]
+    assert len(new["ratings"]) == 4 and len(pref) == 1 and len(rated) == 3, new["ratings"]
+    assert pref[0]["schema"] == "pairwise" and json.loads(pref[0]["value"]) == "a"
+    assert json.loads(pref[0]["models"]) == ["smollm2-135m-instruct", "gemma3-270m"]
+    want = [("tie" if key == "t" else r["left"] if key == "a" else {"a": "b", "b": "a"}[r["left"]]) for (i, key), r in zip(acts["rater"], rated)]
+    assert [json.loads(r["value"]) for r in rated] == want, (acts["rater"], rated)
+    assert {r["annotator"] for r in rated} == {"tour"} and all(r["schema"] == "pairwise" for r in rated)
+    old = {r["id"]: r for r in before["ratings"]}
+    assert all(r["supersedes"] in old and old[r["supersedes"]]["item_key"] == r["item_key"] for r in rated)   # re-rated: each replaces the tour's own rating
+    # the job: exactly the one launched, finished, with the curve that was watched
+    name, first, moved, steps, done = acts["launcher"]
+    assert len(new["jobs"]) == 1 and new["jobs"][0]["status"] == "done", new["jobs"]
+    assert name == f"{new['jobs'][0]['name']} train" and moved > first >= 1 and "done" in done
+    # the calls: the playground's answer and its stopped stream
+    assert sorted(c["finish_reason"] for c in new["calls"])[0:1] == ["cancelled"] and len(new["calls"]) == 2, new["calls"]
+    assert any("capital of France" in c["prompt"] and c["output"].strip() for c in new["calls"])
