@@ -3,12 +3,10 @@ prompt, stop a stream, prefer A, rate three items with the keyboard, launch a sh
 Monitor; the store holds exactly that work. Screenshots of each widget go to docs/screenshots/ for the documentation site."""
 import json, re, shutil, time
 from pathlib import Path
-import pytest
 from conftest import ROOT, run_all
 
 SHOTS = ROOT / "docs" / "screenshots"
 NAV_KEYS = set("jkusc y".replace(" ", ""))   # the Rater's navigation keys; every other key a button shows gives a value
-# What identifies each widget's root element in the page: (CSS selector of the root, something only that widget has inside it)
 WIDGETS = {   # name: texts (or a CSS selector) only that widget's output holds; the first output in the notebook that has them all
     "data_explorer": ("Duplicates", "Select matching"),
     "prompt_playground": ("Save version", "Run on data"),
