@@ -18,7 +18,7 @@ def _cells(db):
         "print('all cells ran')",
     ]
 
-def _wait_state(page, text, state="saved", timeout=120_000):   # generous: a commit on a busy 2-core machine can take long
+def _wait_state(page, text, state="saved", timeout=60_000):
     page.wait_for_function(f"""() => {{ const r = document.querySelector('.llmops-rater');
         const s = r && r.querySelector('[data-role=status]');
         return r && r.innerText.includes({json.dumps(text)}) && s && s.dataset.state === {json.dumps(state)}; }}""", timeout=timeout)
@@ -48,7 +48,7 @@ def test_rater_keyboard_in_jupyterlab(lab):
             page.keyboard.press(key)
             page.wait_for_function(f"""() => {{ const r = document.querySelectorAll('.llmops-rater')[1];
                 return r.innerText.includes('item {min(k + 1, 3)} of 3') && r.innerText.includes('rated {k} ·')
-                       && r.querySelector('[data-role=status]').dataset.state === 'saved'; }}""", timeout=120_000)
+                       && r.querySelector('[data-role=status]').dataset.state === 'saved'; }}""", timeout=60_000)
     except Exception:
         shot = ROOT / "tests" / "_artifacts"; shot.mkdir(exist_ok=True)
         page.screenshot(path=str(shot / "jupyterlab_rater_failed.png"), full_page=True)
