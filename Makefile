@@ -11,7 +11,7 @@ export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup lab test sync llamacpp nbtest nbtest-slow pytest bench docs clean-nbs
+.PHONY: setup lab test sync llamacpp nbtest nbtest-slow pytest bench docs clean-nbs screenshots
 
 setup: $(STAMP).$(DEPS_HASH)
 
@@ -66,3 +66,7 @@ docs: setup
 
 bench: setup llamacpp
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+# the browser tour test saves widget screenshots in tests/_artifacts/screenshots; this copies them to nbs/screenshots, where the docs take them from
+screenshots:
+	cp tests/_artifacts/screenshots/*.png nbs/screenshots/

@@ -174,7 +174,7 @@ def shots_for(stem: str, shots) -> list:
 # %% ../nbs/99_docs.ipynb #e72116e3
 def add_screenshots(nb, # a processed notebook (execnb cells)
                     stem: str, # its page name, e.g. `13_rater` or `index`
-                    shots, # the screenshot names that exist (`docs/screenshots/NAME.png`)
+                    shots, # the screenshot names that exist (`nbs/screenshots/NAME.png`)
                     ) -> list:
     "Insert into processed notebook `nb` (page `stem`) the screenshots `shots` (names) that belong to it; returns the names placed."
     places, rest = [], []
@@ -289,7 +289,7 @@ def build_site(nbs="nbs", # the notebooks
     nbdev_sidebar.__wrapped__(path=Path(nbs))
     nbs, out = Path(nbs), Path(out)
     (out/".keys").mkdir(parents=True, exist_ok=True)
-    shots_dir = Path(get_config().config_path)/"docs"/"screenshots"
+    shots_dir = Path(get_config().config_path)/"nbs"/"screenshots"
     shots = sorted(p.stem for p in shots_dir.glob("*.png") if p.stem in SHOTS)
     if (out/"screenshots").exists(): shutil.rmtree(out/"screenshots")
     for s in shots: (out/"screenshots").mkdir(exist_ok=True); shutil.copy2(shots_dir/f"{s}.png", out/"screenshots")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, unquote
 import pytest
 from conftest import ROOT
 
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = ROOT / "nbs" / "screenshots"
 
 @pytest.fixture(scope="module")
 def site():
@@ -159,9 +159,3 @@ def test_readme_is_generated_from_index():
     readme = (ROOT / "README.md").read_text()
     assert readme.startswith("<!-- generated from nbs/index.ipynb")
     assert "make test" in readme and "make lab" in readme
-
-def test_quarto_sidebar_lists_every_notebook():
-    "nbs/sidebar.yml (used by `nbdev_docs` where Quarto exists) names exactly the notebooks in nbs/, tour first."
-    listed = [l.strip()[2:] for l in (ROOT / "nbs" / "sidebar.yml").read_text().splitlines() if l.strip().startswith("- ")]
-    assert listed[0] == "index.ipynb"
-    assert sorted(listed) == sorted(p.name for p in (ROOT / "nbs").glob("*.ipynb"))
