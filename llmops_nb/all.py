@@ -33,6 +33,7 @@ from .playground import *
 from .comparison_widget import *
 from .rater import *
 from .finetune_launcher import *
+from .drift import *
 from .monitor import *
 from .studio import *
 

@@ -13,102 +13,13 @@ from fastcore.basics import patch
 from .core import InputError, SetupError, check, lazy, arg_number, redact_url
 from .store import Store, default_store
 from .render import esc, md_esc, table_html, safe
+from .drift import *
+from .drift import _check_by
+
 
 # %% auto #0
-__all__ = ['THRESHOLDS', 'GROUPS', 'CALL_COLUMNS', 'SUMMARY_COLUMNS', 'DRIFT_FEATURES', 'REMOTE_ENGINES', 'parse_duration',
-           'parse_since', 'check_prices', 'check_thresholds', 'load_calls', 'ks_2samp', 'psi', 'calls_stamp',
-           'MonitorState', 'Monitor', 'cli_monitor']
-
-# %% ../nbs/15_monitor.ipynb #339b147c
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-def parse_duration(x) -> float:
-    "Seconds in `x`: a positive number of seconds, a `timedelta`, or text like '90s', '15m', '1h', '2d', '1w'."
-    if isinstance(x, (dt.timedelta, pd.Timedelta)): x = x.total_seconds()
-    if isinstance(x, str) and x.strip()[-1:].lower() in _UNITS:
-        try: x = float(x.strip()[:-1]) * _UNITS[x.strip()[-1].lower()]
-        except ValueError: pass
-    ok = isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x > 0
-    check(ok, f"duration {x!r} is not a positive number of seconds or a text like '90s', '15m', '1h', '2d', '1w'")
-    return float(x)
-
-# %% ../nbs/15_monitor.ipynb #e147d54e
-def parse_since(x, now: float = None) -> float | None:
-    "Unix seconds of start time `x`: unix seconds, a `datetime`, an ISO date or time (UTC unless it says), or a duration ago ('24h'); None stays None."
-    if x is None: return None
-    now = time.time() if now is None else now
-    if isinstance(x, str) and x.strip().replace(".", "", 1).isdigit(): x = float(x)
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0: return float(x)
-    if isinstance(x, str) and x.strip()[-1:].lower() in _UNITS and x.strip()[:-1].replace(".", "", 1).isdigit(): return now - parse_duration(x)
-    try: t = pd.Timestamp(x)
-    except (ValueError, TypeError): t = None
-    check(t is not None and t is not pd.NaT, f"since={x!r} is not a time; give unix seconds, an ISO time like '2026-11-28T09:00', or a duration ago like '24h'")
-    return (t.tz_localize("UTC") if t.tzinfo is None else t).timestamp()
-
-# %% ../nbs/15_monitor.ipynb #8dd8032d
-def _price_rows(prices) -> list:
-    "(model, input, output) rows of `prices` in any accepted shape."
-    if isinstance(prices, (str, Path)):
-        p = Path(prices).expanduser()
-        check(p.is_file(), f"price file {str(p)!r} does not exist; give a JSON or CSV file of model, input, output per 1k tokens")
-        if p.suffix.lower() == ".csv": prices = pd.read_csv(p)
-        else:
-            try: prices = json.loads(p.read_text())
-            except ValueError as e: raise InputError(f"price file {str(p)!r} is not JSON ({e}); write {{\"model\": {{\"input\": 0.15, \"output\": 0.6}}}}") from None
-    if isinstance(prices, pd.DataFrame):
-        miss = {"model", "input", "output"} - set(prices.columns)
-        check(not miss, f"price table lacks column(s) {sorted(miss)}; it needs model, input, output (per 1k tokens)")
-        return list(prices[["model", "input", "output"]].itertuples(index=False, name=None))
-    check(isinstance(prices, dict), f"prices must be a dict, a DataFrame or a file, not {type(prices).__name__}; e.g. {{'gpt-4o-mini': {{'input': 0.15, 'output': 0.6}}}}")
-    out = []
-    for m, v in prices.items():
-        if isinstance(v, dict):
-            check(set(v) == {"input", "output"}, f"price of {m!r} has keys {sorted(v)}; give exactly 'input' and 'output' (per 1k tokens)")
-            v = (v["input"], v["output"])
-        check(isinstance(v, (tuple, list)) and len(v) == 2, f"price of {m!r} is {v!r}; give {{'input': x, 'output': y}} or (x, y) per 1k tokens")
-        out.append((m, *v))
-    return out
-
-# %% ../nbs/15_monitor.ipynb #45d73589
-def check_prices(prices) -> dict:
-    "`prices` checked and made `{model: (input, output)}`, cost per 1k tokens; None is no prices."
-    if prices is None: return {}
-    out = {}
-    for m, i, o in _price_rows(prices):
-        check(isinstance(m, str) and m.strip(), f"price table has a model name {m!r}; give the model's name as stored in calls")
-        for k, v in (("input", i), ("output", o)):
-            ok = isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
-            check(ok, f"price of {m!r} {k}={v!r} must be a number >= 0 (cost per 1k {k} tokens)")
-        out[m] = (float(i), float(o))
-    return out
-
-# %% ../nbs/15_monitor.ipynb #29498665
-THRESHOLDS = dict(p95_latency=None, error_rate=None, cost=None, drift_p=0.01, drift_ks=0.1, drift_cosine=0.05)
-_LIMITS = dict(error_rate=1.0, drift_p=1.0, drift_ks=1.0, drift_cosine=2.0)
-
-def check_thresholds(thresholds: dict = None) -> dict:
-    "`THRESHOLDS` updated with `thresholds`, each checked: None (off) or a finite number >= 0 (and within its range)."
-    th = dict(THRESHOLDS)
-    if thresholds is None: return th
-    check(isinstance(thresholds, dict), f"thresholds must be a dict like {{'p95_latency': 2.0}}, not {type(thresholds).__name__}")
-    bad = sorted(set(thresholds) - set(THRESHOLDS))
-    check(not bad, f"unknown threshold(s) {bad}; thresholds are: {', '.join(THRESHOLDS)}")
-    for k, v in thresholds.items():
-        ok = v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 0 <= v <= _LIMITS.get(k, math.inf))
-        check(ok, f"threshold {k}={v!r} must be None (off) or a number from 0 to {_LIMITS.get(k, 'any')}")
-        th[k] = None if v is None else float(v)
-    return th
-
-# %% ../nbs/15_monitor.ipynb #e2db02d5
-GROUPS = ("model", "engine", "prompt_version")
-
-def _check_by(by, allowed=GROUPS) -> list:
-    "`by` (a column name or several) as a list, each one of `allowed`."
-    by = [by] if isinstance(by, str) else list(by) if isinstance(by, (list, tuple)) else None
-    check(by is not None and len(by) > 0, f"group by one or more of: {', '.join(allowed)}")
-    bad = [b for b in by if b not in allowed]
-    check(not bad, f"unknown grouping {(bad or [None])[0]!r}; group by any of: {', '.join(allowed)}")
-    return by
+__all__ = ['CALL_COLUMNS', 'SUMMARY_COLUMNS', 'DRIFT_FEATURES', 'REMOTE_ENGINES', 'load_calls', 'calls_stamp', 'MonitorState',
+           'Monitor', 'cli_monitor']
 
 # %% ../nbs/15_monitor.ipynb #bc7c29ca
 def _pv_label(pid, name, version) -> str:
@@ -138,41 +49,6 @@ def load_calls(store: Store, since: float = None, after_id: int = None) -> pd.Da
     with store.read() as conn: rows = [tuple(r) for r in conn.execute(q)]   # plain tuples: pandas probes Row objects slowly
     df = pd.DataFrame(rows, columns=["id", "ts", "model", "engine", "pv_id", "pv_name", "pv_version", "tokens_in", "tokens_out", "latency", "ttft", "error"])
     return _tidy_calls(df)
-
-# %% ../nbs/15_monitor.ipynb #ad1b1450
-def _kolmogorov_sf(lam: float) -> float:
-    "P(K > `lam`) for the Kolmogorov distribution, by the series that converges fast on each side of 1.18."
-    if lam <= 0: return 1.0
-    if lam < 1.18:
-        y = math.exp(-math.pi ** 2 / (8 * lam * lam))
-        return min(1.0, max(0.0, 1 - math.sqrt(2 * math.pi) / lam * sum(y ** ((2 * k - 1) ** 2) for k in range(1, 6))))
-    x = math.exp(-2 * lam * lam)
-    return min(1.0, max(0.0, 2 * sum((-1) ** (k - 1) * x ** (k * k) for k in range(1, 6))))
-
-# %% ../nbs/15_monitor.ipynb #1677ba37
-def ks_2samp(a, b) -> tuple:
-    "Two-sample KS test of samples `a` and `b`: (D, asymptotic p-value)."
-    a, b = np.sort(np.asarray(a, float).ravel()), np.sort(np.asarray(b, float).ravel())
-    check(len(a) > 0 and len(b) > 0, f"ks_2samp needs two non-empty samples; got {len(a)} and {len(b)} values")
-    check(np.isfinite(a).all() and np.isfinite(b).all(), "ks_2samp samples hold NaN or infinite values; drop them first")
-    x = np.concatenate([a, b])
-    d = float(np.max(np.abs(np.searchsorted(a, x, "right") / len(a) - np.searchsorted(b, x, "right") / len(b))))
-    en = math.sqrt(len(a) * len(b) / (len(a) + len(b)))
-    return d, _kolmogorov_sf((en + 0.12 + 0.11 / en) * d)
-
-# %% ../nbs/15_monitor.ipynb #6b3ff766
-def psi(ref, # the reference sample
-        cur, # the current sample
-        bins: int = 10 # at most this many quantile bins of `ref`
-       ) -> float:
-    "Population stability index of `cur` against `ref` over `ref`'s quantile bins (at most `bins`)."
-    ref, cur = np.asarray(ref, float).ravel(), np.asarray(cur, float).ravel()
-    check(len(ref) > 0 and len(cur) > 0, f"psi needs two non-empty samples; got {len(ref)} and {len(cur)} values")
-    check(isinstance(bins, int) and bins >= 2, f"bins={bins!r} must be an integer >= 2")
-    inner = np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1)))[1:-1]
-    share = lambda v: np.clip(np.bincount(np.searchsorted(inner, v, "right"), minlength=len(inner) + 1) / len(v), 1e-4, None)
-    r, c = share(ref), share(cur)
-    return float(np.sum((c - r) * np.log(c / r)))
 
 # %% ../nbs/15_monitor.ipynb #d89af6f5
 def calls_stamp(store: Store) -> tuple:

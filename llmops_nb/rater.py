@@ -399,6 +399,7 @@ class Rater:
         self.widget = _widget_class()()
         self.widget.on_msg(self._on_msg); self.state.on_commit = self._done
         self.message, self.retry_s, self._timer = "", 5.0, None   # while ratings are unsent, retry every retry_s seconds
+        self._lock = lazy("threading").Lock()   # a redraw reads the state and sets the widget as one step, from either thread
         self.refresh()
 
     def _ipython_display_(self):
@@ -408,9 +409,10 @@ class Rater:
 # %% ../nbs/13_rater.ipynb #3a7f48c6
 @patch
 def refresh(self: Rater):
-    "Redraw from the state."
-    self.widget.html = self.state.html() + (f"<div class='bar'>{esc(self.message)}</div>" if self.message else "")
-    self.widget.status = self.state.status()[0]
+    "Redraw from the state; the lock keeps a redraw that read the state before a commit finished from landing after the commit's own."
+    with self._lock:
+        self.widget.html = self.state.html() + (f"<div class='bar'>{esc(self.message)}</div>" if self.message else "")
+        self.widget.status = self.state.status()[0]
 
 # %% ../nbs/13_rater.ipynb #4b8b2f65
 @patch
