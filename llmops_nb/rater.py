@@ -395,9 +395,12 @@ def _widget_class():
 class Rater:
     "Rate `items` one at a time with the keyboard (or buttons): `Rater(df, schema='scale', annotator='alice')`; options as `RaterState`."
     def __init__(self, items, schema="scale", annotator: str = None, **kw):
-        self.state = RaterState(items, schema, annotator, background=kw.pop("background", True), **kw)
-        self.widget = _widget_class()()
-        self.widget.on_msg(self._on_msg); self.state.on_commit = self._done
+        self._attach(RaterState(items, schema, annotator, background=kw.pop("background", True), **kw))
+
+    def _attach(self, state: RaterState):
+        "Show `state`: make the widget, wire keys and commits to it, draw."
+        self.state, self.widget = state, _widget_class()()
+        self.widget.on_msg(self._on_msg); state.on_commit = self._done
         self.message, self.retry_s, self._timer = "", 5.0, None   # while ratings are unsent, retry every retry_s seconds
         self._lock = lazy("threading").Lock()   # a redraw reads the state and sets the widget as one step, from either thread
         self.refresh()

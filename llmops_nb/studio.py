@@ -12,7 +12,7 @@ from .ratings import Ratings
 from .data_explorer import DataExplorerState, DataExplorer
 from .playground import PromptPlaygroundState, PromptPlayground
 from .comparison_widget import ModelComparisonState, ModelComparison
-from .rater import RaterState, Rater, _widget_class
+from .rater import RaterState, Rater
 from .finetune_launcher import FinetuneLauncherState, FinetuneLauncher
 
 # %% auto #0
@@ -167,10 +167,7 @@ def from_state(cls: FinetuneLauncher, state: FinetuneLauncherState, poll: float 
 @patch(cls_method=True)
 def from_state(cls: Rater, state: RaterState):
     "A rater view over an existing `RaterState`."
-    self = cls.__new__(cls); self.state, self.widget = state, _widget_class()()
-    self.widget.on_msg(self._on_msg); state.on_commit = self._done
-    self.message, self.retry_s, self._timer = "", 5.0, None
-    self.refresh()
+    self = cls.__new__(cls); self._attach(state)
     return self
 
 # %% ../nbs/16_studio.ipynb #14338982
