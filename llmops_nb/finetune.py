@@ -317,7 +317,7 @@ def error(self: Job) -> Optional[str]:
 # %% ../nbs/08a_finetune.ipynb #b948213f
 @patch(as_prop=True)
 def metrics(self: Job):
-    "One row per optimizer step: step, loss, eval_loss, learning_rate, tokens_per_s (and more), as a DataFrame."
+    "One row per optimizer step: step, loss, eval_loss, learning_rate, tokens_per_s (and more), as a DataFrame; a step's train and eval records are merged."
     import pandas as pd
     cols = ["step", "loss", "eval_loss", "learning_rate", "tokens_per_s"]
     p = self.output_dir/"metrics.jsonl"
@@ -329,7 +329,7 @@ def metrics(self: Job):
     df = pd.DataFrame(recs)
     for c in cols:
         if c not in df: df[c] = pd.Series(dtype=float)
-    df = df.drop_duplicates("step", keep="last").sort_values("step").reset_index(drop=True)
+    if len(df): df = df.groupby("step", as_index=False, sort=True).last()     # the last value of each column per step
     return df[cols + [c for c in df.columns if c not in cols]]
 
 # %% ../nbs/08a_finetune.ipynb #29fd0831

@@ -235,6 +235,7 @@ def make_trainer(cfg: "FinetuneConfig",  # the job's config
     T = trl.DPOTrainer if cfg.method == "dpo" else trl.SFTTrainer
     t = T(model=model, args=trainer_args(cfg, dt, bool(ev)), train_dataset=ds(tr), eval_dataset=ds(ev), processing_class=tok,
           peft_config=lora_config(cfg), callbacks=cbs)
+    t.remove_callback(tf.PrinterCallback)          # JobCallback prints one line per record instead
     return t, [r for r, _ in tr], [r for r, _ in ev]
 
 # %% ../nbs/08_train.ipynb #126ea7e6
@@ -251,12 +252,17 @@ def _any_rank(flag: bool) -> bool:
 class JobCallback:
     "A fine-tune job's bookkeeping inside trl's trainer: metrics file, stop request, each process's share."
     def __init__(self, out, dpo: bool = False, resume_step: int = None):
-        st = lazy("accelerate").PartialState()
-        self.out, self.dpo, self.rank, self.world, self.main = Path(out), dpo, st.process_index, st.num_processes, st.is_main_process
-        self.log = MetricsLog(self.out/"metrics.jsonl", resume_step) if self.main else None
-        last = [r for r in self.log.records() if "elapsed" in r][-1:] if self.log else []
-        self.t0 = time.perf_counter() - (last[0].get("elapsed", 0.0) if last else 0.0)
-        self.steps, self.stopped, self.t, self.dt, self.seen, self.tok = 0, False, 0.0, 0.0, 0, 0
+        self.out, self.dpo, self.resume_step = Path(out), dpo, resume_step
+        self.steps, self.stopped, self.t, self.dt, self.seen, self.tok, self.log = 0, False, 0.0, 0.0, 0, 0, None
+
+# %% ../nbs/08_train.ipynb #0e095bee
+@patch
+def on_init_end(self: JobCallback, args, state, control, **kw):
+    "Take this process's rank from the trainer's arguments; the main process opens the metrics file (cut back to the checkpoint on resume)."
+    self.rank, self.world, self.main = args.process_index, args.world_size, args.process_index == 0
+    self.log = MetricsLog(self.out/"metrics.jsonl", self.resume_step) if self.main else None
+    last = [r for r in self.log.records() if "elapsed" in r][-1:] if self.log else []
+    self.t0 = time.perf_counter() - (last[0]["elapsed"] if last else 0.0)
 
 # %% ../nbs/08_train.ipynb #5cd374fa
 @patch
