@@ -242,7 +242,7 @@ def estimate(self: FinetuneConfig) -> dict:
     lora = self.lora_r * 2 * info["hidden"] * len(self.lora_target_modules) * info["layers"]
     wbytes = 2 if dt == "bf16" else 4
     act = self.batch_size * max(lens[-1:] or [1]) * info["layers"] * info["hidden"] * wbytes * (4 if self.gradient_checkpointing else 24)
-    logits = self.batch_size * max(lens[-1:] or [1]) * info["vocab"] * 4 * 2 / 4    # response tokens only: about a quarter
+    logits = min(self.batch_size * max(lens[-1:] or [1]), 4096) * min(info["vocab"], 32768) * wbytes * 2   # trl's LM-head tiles, forward and backward
     mem = info["params"] * wbytes + lora * 16 + act + logits + 0.6e9
     gpu = lazy("torch").cuda.is_available()
     threads = max(1, max_processes() if not gpu else 1)

@@ -174,7 +174,11 @@ def job_rows(tok, cfg: "FinetuneConfig") -> tuple:
     return split_rows(pairs, cfg.eval_split, cfg.seed)
 
 # %% ../nbs/08_train.ipynb #ea16bac6
-def trl_example(tok, row: dict, enc, format: str) -> dict:
+def trl_example(tok,            # the model's tokenizer
+                row: dict,      # one row of `format`
+                enc,            # its `encode_row` encoding (used for chat rows)
+                format: str     # a key of `FORMATS`
+               ) -> dict:
     "Row `row` of `format` (with its `encode_row`/`encode_pair` encoding `enc`) as trl's trainers take it."
     if format == "chat": return dict(input_ids=enc[0], labels=enc[1])
     if format == "completion": return dict(text=row["text"])
@@ -203,7 +207,9 @@ def lora_config(cfg: "FinetuneConfig"):
                                    target_modules=list(cfg.lora_target_modules), task_type="CAUSAL_LM")
 
 # %% ../nbs/08_train.ipynb #9469c242
-def trainer_args(cfg: "FinetuneConfig", dt: str, has_eval: bool):
+def trainer_args(cfg: "FinetuneConfig",  # the job's config
+                 dt: str,                 # 'bf16' or 'fp32'
+                 has_eval: bool):         # whether there are eval rows
     "trl's `SFTConfig` or `DPOConfig` for `cfg`: checkpoints, eval, early-stopping metric, length grouping, bf16, a log line per step."
     torch, trl = lazy("torch"), lazy("trl")
     cpu, every = not torch.cuda.is_available(), cfg.eval_steps or cfg.save_steps
@@ -311,7 +317,9 @@ def on_train_end(self: JobCallback, args, state, control, **kw):
     if self.main and not self.stopped and state.global_step < state.max_steps: print(f"early stop at step {state.global_step}: eval loss stopped improving", flush=True)
 
 # %% ../nbs/08_train.ipynb #f4a5d124
-def job_callback(out, dpo: bool = False, resume_step: int = None):
+def job_callback(out,                     # the job folder
+                 dpo: bool = False,       # a DPO job (records reward margin and accuracy)
+                 resume_step: int = None):# the checkpoint's step when resuming (0: none yet), else None
     "A `TrainerCallback` that is a `JobCallback` for the job folder `out`."
     return type("JobTrainerCallback", (JobCallback, lazy("transformers").TrainerCallback), {})(out, dpo, resume_step)
 
