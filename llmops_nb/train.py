@@ -14,7 +14,8 @@ from .core import InputError, check, lazy, cpu_has_bf16
 # %% auto #0
 __all__ = ['FORMATS', 'METHODS', 'read_rows', 'usable_rows', 'encode_row', 'encode_pair', 'encoded_rows', 'encode_rows',
            'train_dtype', 'split_rows', 'MetricsLog', 'job_rows', 'trl_example', 'load_base', 'lora_config',
-           'trainer_args', 'make_trainer', 'JobCallback', 'job_callback', 'train', 'load_config', 'main']
+           'trainer_args', 'labelled_loss', 'sft_trainer', 'make_trainer', 'JobCallback', 'job_callback', 'train',
+           'load_config', 'main']
 
 # %% ../nbs/08_train.ipynb #542f38d2
 FORMATS = {"instruction": ("prompt", "response"), "chat": ("messages",), "completion": ("text",),
@@ -226,19 +227,65 @@ def trainer_args(cfg: "FinetuneConfig",  # the job's config
     return trl.SFTConfig(**kw, completion_only_loss=cfg.format == "instruction",
                          train_sampling_strategy="group_by_length" if cfg.packing else "random")
 
+# %% ../nbs/08_train.ipynb #9025e86f
+def _body_and_head(model) -> tuple:
+    "(body, output layer, logit softcap) of `model` under its DDP and PEFT wrappers; None when its logits are scaled (then trl's own head is used)."
+    m = lazy("accelerate").utils.extract_model_from_parallel(model)
+    m = m.get_base_model() if hasattr(m, "get_base_model") else m
+    c = m.config.get_text_config()
+    if any(getattr(c, k, None) not in (None, 1.0) for k in ("logit_scale", "output_multiplier", "lm_head_multiplier", "logits_scaling")): return None
+    return getattr(m, m.base_model_prefix), m.get_output_embeddings(), getattr(c, "final_logit_softcapping", None)
+
+# %% ../nbs/08_train.ipynb #cbd0cc2e
+def labelled_loss(model,                   # the causal LM being trained (PEFT and DDP wrappers allowed)
+                  inputs: dict,            # a batch: input_ids, attention_mask, labels
+                  num_items_in_batch=None  # labelled tokens of the whole accumulated batch (default: this batch's)
+                 ) -> tuple:
+    "(loss, logits of the labelled positions, their labels): the output layer applied only where the next-token label is not -100."
+    torch = lazy("torch")
+    body, head, cap = _body_and_head(model)
+    got = {}
+    hook = body.register_forward_hook(lambda m, a, o: got.__setitem__("h", o[0] if isinstance(o, tuple) else o.last_hidden_state))
+    try: model(**{k: v for k, v in inputs.items() if k != "labels"}, use_cache=False, logits_to_keep=1)   # through the wrappers (DDP syncs); one logit row each
+    finally: hook.remove()
+    labels = inputs["labels"][:, 1:]; mask = labels != -100
+    logits = head(got["h"][:, :-1][mask]).float()
+    if cap: logits = torch.tanh(logits / cap) * cap
+    n = mask.sum().clamp(min=1) if num_items_in_batch is None else num_items_in_batch
+    return torch.nn.functional.cross_entropy(logits, labels[mask], reduction="sum") / n, logits, labels[mask]
+
+# %% ../nbs/08_train.ipynb #2e9f4c1b
+class _LabelledHead:
+    "Mixin for trl's `SFTTrainer`: `compute_loss` with `labelled_loss`, keeping trl's token-accuracy and token-count metrics."
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if return_outputs or _body_and_head(model) is None: return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        loss, logits, labels = labelled_loss(model, inputs, num_items_in_batch)
+        if self.args.average_tokens_across_devices and num_items_in_batch is not None: loss = loss * self.accelerator.num_processes
+        mode, g = ("train" if self.model.training else "eval"), self.accelerator.gather_for_metrics
+        n, ok = g(lazy("torch").tensor(len(labels), device=loss.device)).sum(), g((logits.detach().argmax(-1) == labels).sum()).sum()
+        self._metrics[mode]["mean_token_accuracy"].append((ok / n).item() if n > 0 else 0.0)
+        if mode == "train": self._total_train_tokens += g(inputs["attention_mask"].sum()).sum().item()
+        self._metrics[mode]["num_tokens"] = [self._total_train_tokens]
+        return loss
+
+# %% ../nbs/08_train.ipynb #ba8ca9fe
+def sft_trainer(**kw):
+    "trl's `SFTTrainer` made with `kw`, its loss from `labelled_loss` (the LM head on the response positions only)."
+    return type("LabelledSFTTrainer", (_LabelledHead, lazy("trl").SFTTrainer), {})(**kw)
+
 # %% ../nbs/08_train.ipynb #aed56962
 def make_trainer(cfg: "FinetuneConfig",  # the job's config
                  dt: str,                 # 'bf16' or 'fp32'
                  callbacks: list = ()     # more `TrainerCallback`s
                 ) -> tuple:
-    "(trl trainer, train rows, eval rows) of `cfg`: `SFTTrainer` or `DPOTrainer` on a LoRA adapter of the base; DPO's reference is the base with the adapter off."
+    "(trl trainer, train rows, eval rows) of `cfg`: `SFTTrainer` (loss from `labelled_loss`) or `DPOTrainer` on a LoRA adapter of the base; DPO's reference is the base with the adapter off."
     trl, datasets, tf = lazy("trl"), lazy("datasets"), lazy("transformers")
     datasets.disable_progress_bars()
     model, tok = load_base(cfg, dt)
     tr, ev = job_rows(tok, cfg)
     ds = lambda rs: datasets.Dataset.from_list([trl_example(tok, r, e, cfg.format) for r, e in rs]) if rs else None
     cbs = list(callbacks) + ([tf.EarlyStoppingCallback(cfg.early_stopping_patience)] if cfg.early_stopping_patience and ev else [])
-    T = trl.DPOTrainer if cfg.method == "dpo" else trl.SFTTrainer
+    T = trl.DPOTrainer if cfg.method == "dpo" else sft_trainer
     t = T(model=model, args=trainer_args(cfg, dt, bool(ev)), train_dataset=ds(tr), eval_dataset=ds(ev), processing_class=tok,
           peft_config=lora_config(cfg), callbacks=cbs)
     t.remove_callback(tf.PrinterCallback)          # JobCallback prints one line per record instead
