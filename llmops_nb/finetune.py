@@ -242,7 +242,8 @@ def estimate(self: FinetuneConfig) -> dict:
     lora = self.lora_r * 2 * info["hidden"] * len(self.lora_target_modules) * info["layers"]
     wbytes = 2 if dt == "bf16" else 4
     act = self.batch_size * max(lens[-1:] or [1]) * info["layers"] * info["hidden"] * wbytes * (4 if self.gradient_checkpointing else 24)
-    logits = min(self.batch_size * max(lens[-1:] or [1]), 4096) * min(info["vocab"], 32768) * wbytes * 2   # trl's LM-head tiles, forward and backward
+    lab = max((sum(l != -100 for l in e[1]) for e in enc), default=1) if self.format != "preference" else max(lens[-1:] or [1])
+    logits = self.batch_size * lab * info["vocab"] * 4 * 2    # fp32 logits of the labelled positions and their gradient
     mem = info["params"] * wbytes + lora * 16 + act + logits + 0.6e9
     gpu = lazy("torch").cuda.is_available()
     threads = max(1, max_processes() if not gpu else 1)
