@@ -244,7 +244,7 @@ def estimate(self: FinetuneConfig) -> dict:
     act = self.batch_size * max(lens[-1:] or [1]) * info["layers"] * info["hidden"] * wbytes * (4 if self.gradient_checkpointing else 24)
     lab = max((sum(l != -100 for l in e[1]) for e in enc), default=1) if self.format != "preference" else max(lens[-1:] or [1])
     logits = self.batch_size * lab * info["vocab"] * 4 * 2    # fp32 logits of the labelled positions and their gradient
-    mem = info["params"] * wbytes + lora * 16 + act + logits + 0.6e9
+    mem = info["params"] * (wbytes if lazy("torch").cuda.is_available() else 4) + lora * 16 + act + logits + 0.6e9
     gpu = lazy("torch").cuda.is_available()
     threads = max(1, max_processes() if not gpu else 1)
     rate = _GFLOPS_PER_CORE[dt] * 1e9 * threads * (50 if gpu else 1)

@@ -191,14 +191,14 @@ def trl_example(tok,            # the model's tokenizer
 
 # %% ../nbs/08_train.ipynb #c010ab75
 def load_base(cfg: "FinetuneConfig", dt: str) -> tuple:
-    "(model, tokenizer) of `cfg.base`: its clean weights in `dt` ('bf16' or 'fp32'), a pad token set."
+    "(model, tokenizer) of `cfg.base`, a pad token set: fp32 weights (bf16 is autocast over them, so norms and the residual stream stay fp32), bf16 ones on CUDA when `dt` is 'bf16'."
     torch, tf = lazy("torch"), lazy("transformers")
     from llmops_nb.models import _resolve
     path, spec, fp, hub = _resolve(cfg.base)
     src = hub or str(path)
     tok = tf.AutoTokenizer.from_pretrained(src)
     if tok.pad_token_id is None: tok.pad_token = tok.eos_token
-    m = tf.AutoModelForCausalLM.from_pretrained(src, dtype=torch.bfloat16 if dt == "bf16" else torch.float32, use_safetensors=True)
+    m = tf.AutoModelForCausalLM.from_pretrained(src, dtype=torch.bfloat16 if dt == "bf16" and torch.cuda.is_available() else torch.float32, use_safetensors=True)
     return m, tok
 
 # %% ../nbs/08_train.ipynb #f2c31c62
