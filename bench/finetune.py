@@ -5,7 +5,7 @@ its own process (run side by side) so peak RSS is its own; then the same fp32 ev
 examples. Times cover loading the model, preparing the data and training; real tokens per CPU-second are reported beside
 real tokens per second because this machine is shared.
 The usual recipe pads every row to the longest example (the smallest max length that holds them all, its most favourable case).
-`BENCH_EXAMPLES` sets the number of training examples (default 512).
+`BENCH_EXAMPLES` sets the number of training examples (default 512), `BENCH_PRECISION` the job's precision (auto, bf16 or fp32; default auto).
 """
 import os, sys
 # bench/profile.py would shadow the standard library's `profile`: keep this folder off sys.path
@@ -55,14 +55,15 @@ def ours(train, out, maxlen):
     from llmops_nb.finetune import FinetuneConfig
     from llmops_nb.train import train as run
     cfg = FinetuneConfig(SMOL, train, name="bench-ours", output_dir=str(out), epochs=1, batch_size=BS, learning_rate=LR, lora_r=R, lora_alpha=2 * R,
-                         lora_dropout=0.0, max_length=maxlen, eval_split=0.0, save_steps=10 ** 6, warmup_steps=0)
+                         lora_dropout=0.0, max_length=maxlen, eval_split=0.0, save_steps=10 ** 6, warmup_steps=0,
+                         precision=os.environ.get("BENCH_PRECISION", "auto"))
     run(cfg)
     last = [json.loads(l) for l in (out/"metrics.jsonl").read_text().splitlines()][-1]
-    return out/"adapter", last["elapsed"], train_dtype()
+    return out/"adapter", last["elapsed"], train_dtype(cfg.precision)
 
-def train_dtype():
+def train_dtype(precision="auto"):
     from llmops_nb.finetune import train_dtype as td
-    return td()
+    return td(precision)
 
 def baseline(train, out, maxlen):
     "The usual notebook recipe: Trainer + peft, every row padded to max length, fp32 (labels on the response, as ours)."
