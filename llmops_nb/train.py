@@ -14,8 +14,8 @@ from .core import InputError, check, lazy, cpu_has_bf16
 # %% auto #0
 __all__ = ['FORMATS', 'METHODS', 'read_rows', 'usable_rows', 'encode_row', 'encode_pair', 'encoded_rows', 'encode_rows',
            'train_dtype', 'split_rows', 'MetricsLog', 'job_rows', 'trl_example', 'load_base', 'lora_config',
-           'trainer_args', 'labelled_loss', 'sft_trainer', 'make_trainer', 'JobCallback', 'job_callback', 'train',
-           'load_config', 'main']
+           'trainer_args', 'labelled_loss', 'grouped_order', 'GroupedSampler', 'sft_trainer', 'make_trainer',
+           'JobCallback', 'job_callback', 'train', 'load_config', 'main']
 
 # %% ../nbs/08_train.ipynb #542f38d2
 FORMATS = {"instruction": ("prompt", "response"), "chat": ("messages",), "completion": ("text",),
@@ -254,9 +254,29 @@ def labelled_loss(model,                   # the causal LM being trained (PEFT a
     n = mask.sum().clamp(min=1) if num_items_in_batch is None else num_items_in_batch
     return torch.nn.functional.cross_entropy(logits, labels[mask], reduction="sum") / n, logits, labels[mask]
 
+# %% ../nbs/08_train.ipynb #6bdd0d7c
+def grouped_order(lengths: list,  # each row's length
+                  batch_size: int, # rows per batch
+                  seed: int        # the order's seed (the job's seed plus the epoch)
+                 ) -> list:
+    "Row indices in batches of `batch_size` rows of similar length (rows sorted by length, ties shuffled), the batches in a seeded random order."
+    rng = random.Random(seed)
+    idx = sorted(range(len(lengths)), key=lambda i: (lengths[i], rng.random()))
+    bs = [idx[i:i + batch_size] for i in range(0, len(idx), batch_size)]
+    rng.shuffle(bs)
+    return [i for b in bs for i in b]
+
+# %% ../nbs/08_train.ipynb #05ff38f0
+class GroupedSampler:
+    "A sampler of `grouped_order` batches, a new order each epoch (`set_epoch`), the same on resume."
+    def __init__(self, lengths, batch_size, seed): self.lengths, self.bs, self.seed, self.epoch = list(lengths), batch_size, seed, 0
+    def set_epoch(self, epoch): self.epoch = int(epoch)
+    def __len__(self): return len(self.lengths)
+    def __iter__(self): return iter(grouped_order(self.lengths, self.bs, self.seed + self.epoch))
+
 # %% ../nbs/08_train.ipynb #2e9f4c1b
 class _LabelledHead:
-    "Mixin for trl's `SFTTrainer`: `compute_loss` with `labelled_loss`, keeping trl's token-accuracy and token-count metrics."
+    "Mixin for trl's `SFTTrainer`: `compute_loss` with `labelled_loss` (keeping trl's token-accuracy and token-count metrics); length grouping by `GroupedSampler`."
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         if return_outputs or _body_and_head(model) is None: return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
         loss, logits, labels = labelled_loss(model, inputs, num_items_in_batch)
@@ -267,6 +287,10 @@ class _LabelledHead:
         if mode == "train": self._total_train_tokens += g(inputs["attention_mask"].sum()).sum().item()
         self._metrics[mode]["num_tokens"] = [self._total_train_tokens]
         return loss
+    def _get_train_sampler(self, train_dataset=None):
+        ds = self.train_dataset if train_dataset is None else train_dataset
+        if self.args.train_sampling_strategy != "group_by_length" or ds is None: return super()._get_train_sampler(train_dataset)
+        return GroupedSampler([len(x) for x in ds["input_ids"]], self.args.train_batch_size, self.args.seed)
 
 # %% ../nbs/08_train.ipynb #ba8ca9fe
 def sft_trainer(**kw):
