@@ -243,8 +243,9 @@ def estimate(self: FinetuneConfig) -> dict:
     lora = self.lora_r * 2 * info["hidden"] * len(self.lora_target_modules) * info["layers"]
     wbytes = 2 if dt == "bf16" else 4
     act = self.batch_size * max(lens[-1:] or [1]) * info["layers"] * info["hidden"] * wbytes * (4 if self.gradient_checkpointing else 24)
-    logits = self.batch_size * max(lens[-1:] or [1]) * info["vocab"] * 4 * 2 / 4    # response tokens only: about a quarter
-    mem = info["params"] * wbytes + lora * 16 + act + logits + 0.6e9
+    lab = max((sum(l != -100 for l in e[1]) for e in enc), default=1) if self.format != "preference" else max(lens[-1:] or [1])
+    logits = self.batch_size * lab * info["vocab"] * 4 * 2    # fp32 logits of the labelled positions and their gradient
+    mem = info["params"] * (wbytes if lazy("torch").cuda.is_available() else 4) + lora * 16 + act + logits + 0.6e9
     gpu = lazy("torch").cuda.is_available()
     threads = max(1, max_processes() if not gpu else 1)
     rate = _GFLOPS_PER_CORE[dt] * 1e9 * threads * (50 if gpu else 1)
@@ -318,7 +319,7 @@ def error(self: Job) -> Optional[str]:
 # %% ../nbs/08a_finetune.ipynb #b948213f
 @patch(as_prop=True)
 def metrics(self: Job):
-    "One row per optimizer step: step, loss, eval_loss, learning_rate, tokens_per_s (and more), as a DataFrame."
+    "One row per optimizer step: step, loss, eval_loss, learning_rate, tokens_per_s (and more), as a DataFrame; a step's train and eval records are merged."
     import pandas as pd
     cols = ["step", "loss", "eval_loss", "learning_rate", "tokens_per_s"]
     p = self.output_dir/"metrics.jsonl"
@@ -330,7 +331,7 @@ def metrics(self: Job):
     df = pd.DataFrame(recs)
     for c in cols:
         if c not in df: df[c] = pd.Series(dtype=float)
-    df = df.drop_duplicates("step", keep="last").sort_values("step").reset_index(drop=True)
+    if len(df): df = df.groupby("step", as_index=False, sort=True).last()     # the last value of each column per step
     return df[cols + [c for c in df.columns if c not in cols]]
 
 # %% ../nbs/08a_finetune.ipynb #29fd0831

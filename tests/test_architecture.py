@@ -80,7 +80,7 @@ def test_all_exports_every_public_name_without_heavy_imports():
     code = ("import sys; from llmops_nb.all import *; "
             "names = ['generate', 'load_model', 'load_data', 'profile', 'PromptTemplate', 'PromptRegistry', 'compare', 'DataExplorer', 'PromptPlayground', 'ModelComparison', 'Ratings', 'RatingTask', 'Rater', 'FinetuneConfig', 'launch', 'Job', 'FinetuneLauncher']; "
             "missing = [n for n in names if n not in globals()]; assert not missing, missing; "
-            "heavy = [m for m in ('torch', 'transformers', 'faiss', 'peft', 'datasets') if m in sys.modules]; assert not heavy, heavy; print('ok')")
+            "heavy = [m for m in ('torch', 'transformers', 'faiss', 'peft', 'datasets', 'trl') if m in sys.modules]; assert not heavy, heavy; print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-2000:]
 

@@ -76,18 +76,22 @@ def test_dpo_from_ratings_raises_margin(mhome):
 
 def test_kill9_then_resume(mhome):
     from llmops_nb.finetune import FinetuneConfig, launch
-    rows = [dict(prompt=f"Code of part {i}?", response=f"Part {i} has code {i * 37 % 1000}.") for i in range(40)]
-    job = launch(FinetuneConfig(SMOL, rows, name="killme", max_steps=8, save_steps=3, batch_size=4, eval_split=0.1))
-    while len(job.metrics) < 4 and job.status == "running": time.sleep(0.5)
-    first = job.metrics
+    rows = [dict(prompt=f"Code of part {i}?", response=f"Part {i} has code {i * 37 % 1000}.") for i in range(64)]
+    job = launch(FinetuneConfig("tiny-random", rows, name="killme", max_steps=40, save_steps=5, batch_size=4, eval_split=0.1, lora_dropout=0.0))
+    while job.metrics.loss.notna().sum() < 8 and job.status == "running": time.sleep(0.05)
     os.kill(job.row["pid"], signal.SIGKILL)
     time.sleep(0.5)
+    first = job.metrics.dropna(subset=["loss"])
     assert job.status == "failed" and "died" in job.error and "signal 9" in job.error, job.row
+    assert len(first) < 40, "the job ended before it was killed"
+    from transformers.trainer_utils import get_last_checkpoint
+    ck = int(get_last_checkpoint(str(job.output_dir/"checkpoints")).rsplit("-", 1)[1])
     job.resume(wait=True)
     assert job.status == "done", job.log_tail(30)
     m = job.metrics
-    assert list(m.step) == list(range(1, 9))
-    assert m.loss.iloc[:3].tolist() == first.loss.iloc[:3].tolist()        # the curve continues the first run's
+    assert list(m.step) == list(range(1, 41)) and m.loss.notna().all()
+    redo = first[first.step > ck]      # steps the first run did after its last checkpoint: the resumed run computes them again, the same
+    assert len(redo) and m.set_index("step").loss[redo.step].tolist() == pytest.approx(redo.loss.tolist(), rel=1e-3), (redo, m)
     assert (job.adapter_path/"adapter_model.safetensors").exists()
 
 def test_stop_then_resume(mhome):
@@ -130,6 +134,38 @@ def test_cli_finetune_and_jobs(mhome, tmp_path):
     assert r.returncode == 2 and "learning_rate=-1 must be > 0" in r.stderr
     r = run_cli("jobs", "stop", "12345")
     assert r.returncode == 2 and "no job 12345" in r.stderr
+
+def test_early_stopping(mhome):
+    "Eval rows answer 'no' where every train row answers 'yes': eval loss only gets worse, so training stops after `patience` evals."
+    from llmops_nb.finetune import FinetuneConfig
+    from llmops_nb.train import train, split_rows
+    held = set(split_rows(list(range(40)), 0.2, 0)[1])
+    rows = [dict(prompt=f"Item {i}?", response=" ".join(["no" if i in held else "yes"] * 12)) for i in range(40)]
+    cfg = FinetuneConfig("tiny-random", rows, name="early", max_steps=60, eval_steps=1, save_steps=100, batch_size=8, learning_rate=1e-2,
+                         eval_split=0.2, seed=0, lora_dropout=0.0, early_stopping_patience=2)
+    assert train(cfg) == "done"
+    m = [json.loads(l) for l in (Path(cfg.output_dir)/"metrics.jsonl").read_text().splitlines()]
+    ev = [r["eval_loss"] for r in m if "eval_loss" in r]
+    last = max(r["step"] for r in m)
+    assert last < 60 and len(ev) == last, (last, ev)
+    assert min(ev[:-2]) <= min(ev[-2:]), ev              # the last `patience` evals were no better than the best before them
+    assert (Path(cfg.output_dir)/"adapter"/"adapter_model.safetensors").exists()
+
+def test_gradient_checkpointing_same_loss(mhome):
+    "The same seeded job with gradient checkpointing on and off: checkpointing is on in the model, and the losses agree."
+    from llmops_nb.finetune import FinetuneConfig
+    from llmops_nb.train import make_trainer
+    rows = [dict(prompt=f"Code {i}?", response=f"Code {i} is {i * 3}.") for i in range(32)]
+    losses = {}
+    for gc in (False, True):
+        cfg = FinetuneConfig("tiny-random", rows, name=f"gc-{gc}", max_steps=5, save_steps=100, batch_size=4, learning_rate=1e-2, eval_split=0.0,
+                             lora_dropout=0.0, precision="fp32", gradient_checkpointing=gc)
+        t = make_trainer(cfg, "fp32")[0]
+        t.train()
+        assert any(getattr(mod, "gradient_checkpointing", False) for mod in t.model.modules()) == gc
+        losses[gc] = [r["loss"] for r in t.state.log_history if "loss" in r]
+    assert len(losses[True]) == 5 and losses[True][-1] < losses[True][0]
+    assert losses[True] == pytest.approx(losses[False], rel=1e-4), losses
 
 BAD = [(dict(lora_target_modules=["qkv_proj"]), "lora_target_modules: ['qkv_proj'] not in"),
        (dict(learning_rate=0), "learning_rate=0 must be > 0"),

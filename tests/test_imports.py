@@ -1,7 +1,7 @@
 "`import llmops_nb` is fast and pulls in no heavy library."
 import subprocess, sys, json
 
-HEAVY = ["torch", "transformers", "datasets", "faiss", "peft", "accelerate"]
+HEAVY = ["torch", "transformers", "datasets", "faiss", "peft", "accelerate", "trl"]
 
 def _probe(stmt):
     code = f"import sys, time; t=time.perf_counter(); {stmt}; dt=time.perf_counter()-t; import json; print(json.dumps([dt, sorted(m for m in {HEAVY!r} if m in sys.modules)]))"
