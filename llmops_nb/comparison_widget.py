@@ -5,7 +5,7 @@
 # %% ../nbs/12_model_comparison.ipynb #30b2af72
 from __future__ import annotations
 import json, time
-from .core import InputError, check, lazy
+from .core import InputError, check, lazy, renamed
 from .store import default_store
 from .compare import Comparison, compare, word_diff_html, table_html
 from .render import esc, safe, table_html
@@ -173,10 +173,4 @@ def _ipython_display_(self: ModelComparison):
     display(self.widget)
 
 # %% ../nbs/12_model_comparison.ipynb #3cb2a02f
-def __getattr__(name):
-    "Old names of this module: `ComparisonState` is now `ModelComparisonState`."
-    if name == "ComparisonState":
-        import warnings
-        warnings.warn("ComparisonState is now ModelComparisonState (the view is ModelComparison)", DeprecationWarning, stacklevel=2)
-        return ModelComparisonState
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = renamed(__name__, ComparisonState=("ModelComparisonState", "the view is ModelComparison"))   # old names of this module

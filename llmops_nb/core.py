@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 # %% auto #0
 __all__ = ['Config', 'get_config', 'redact_url', 'LlmopsError', 'InputError', 'SetupError', 'Cancelled', 'check', 'arg_number',
-           'lazy', 'sha256_text', 'sha256_file', 'StopToken', 'progress', 'cpu_has_bf16', 'Timer']
+           'lazy', 'renamed', 'sha256_text', 'sha256_file', 'StopToken', 'progress', 'cpu_has_bf16', 'Timer']
 
 # %% ../nbs/00_core.ipynb #2fde608a
 @dataclass(frozen=True)
@@ -85,6 +85,19 @@ def lazy(name: str):
     except ImportError as e:
         top = name.split(".")[0]
         raise SetupError(f"{name} is not installed ({e}); install it with: pip install {_PIP.get(top, top)}") from e
+
+# %% ../nbs/00_core.ipynb #9fb4a78c
+def renamed(module: str,  # the module's `__name__`
+            **names       # old name = (new name, what it is now)
+           ):
+    "A module-level `__getattr__` under which each old name in `names` warns (`DeprecationWarning`) and gives its new one."
+    def __getattr__(name):
+        if name not in names: raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        new, what = names[name]
+        import warnings
+        warnings.warn(f"{name} is now {new} ({what})", DeprecationWarning, stacklevel=2)
+        return getattr(sys.modules[module], new)
+    return __getattr__
 
 # %% ../nbs/00_core.ipynb #383e69bc
 def sha256_text(text: str) -> str:

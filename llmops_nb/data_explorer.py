@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa, pyarrow.compute as pc
 from fastcore.basics import patch
-from .core import InputError, check, lazy, StopToken
+from .core import InputError, check, lazy, StopToken, renamed
 from .loading import Data, load_data, _to_np
 from .data import profile as _profile, Profile
 from .render import esc, md_esc, table_html
@@ -468,10 +468,4 @@ def _ipython_display_(self: DataExplorerState):
     display(self._view.widget)
 
 # %% ../nbs/10_data_explorer.ipynb #e00acabf
-def __getattr__(name):
-    "Old names of this module: `DataExplorerView` is now `DataExplorer`."
-    if name == "DataExplorerView":
-        import warnings
-        warnings.warn("DataExplorerView is now DataExplorer (the widget; its .state is a DataExplorerState)", DeprecationWarning, stacklevel=2)
-        return DataExplorer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = renamed(__name__, DataExplorerView=("DataExplorer", "the widget; its .state is a DataExplorerState"))   # old names of this module

@@ -89,7 +89,7 @@ class FinetuneConfig:
     batch_size: int = 8
     grad_accum: int = 1
     max_length: int = 512
-    packing: bool = True                   # group rows of similar length into batches: almost no padding
+    packing: bool = True                   # join each batch's rows into one row, no padding (while that pays: `pack_batches`)
     eval_split: float = 0.1
     seed: int = 0
     save_steps: int = 50

@@ -185,7 +185,16 @@ def _repr_markdown_(self: FinetuneLauncherState):
 class FinetuneLauncher:
     "Notebook widget: fine-tune config form, estimate, Launch / Stop / Resume, progress with ETA, live loss curves, log tail, past jobs, compare."
     def __init__(self, data=None, base: str = None, store: Store = None, poll: float = 1.0):
-        self.state, self.poll = FinetuneLauncherState(data, base, store), poll
+        self._attach(FinetuneLauncherState(data, base, store), poll)
+
+    @classmethod
+    def from_state(cls, state: FinetuneLauncherState, poll: float = 1.0):
+        "A fine-tune launcher view over an existing `FinetuneLauncherState` (Studio's tabs share theirs)."
+        self = cls.__new__(cls); self._attach(state, poll); return self
+
+    def _attach(self, state: FinetuneLauncherState, poll: float):
+        "Show `state`: make the widgets, wire them, draw; a running job is polled every `poll` seconds."
+        self.state, self.poll = state, poll
         self._build(); self._wire(); self.refresh()
 
     def _repr_mimebundle_(self, **kw): return self.box._repr_mimebundle_(**kw)

@@ -39,7 +39,10 @@ def _tidy_calls(df: pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/15_monitor.ipynb #e4cbcd55
 CALL_COLUMNS = ["id", "ts", "model", "engine", "prompt_version", "tokens_in", "tokens_out", "latency", "ttft", "error", "failed"]
 
-def load_calls(store: Store, since: float = None, after_id: int = None) -> pd.DataFrame:
+def load_calls(store: Store,          # the store to read
+               since: float = None,   # unix time of the first call to include (None: from the start)
+               after_id: int = None   # only calls with a larger id (a refresh reads just the new ones)
+              ) -> pd.DataFrame:
     "The `calls` rows of `store` from unix time `since` (and with ids above `after_id`), with the engine and a 'name@version' prompt label, oldest first."
     C, P = store.table("calls"), store.table("prompts")
     q = (sa.select(C.c.id, C.c.ts, C.c.model, C.c.backend, C.c.prompt_version_id, P.c.name, P.c.version, C.c.tokens_in, C.c.tokens_out,

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import time, threading
 from fastcore.basics import patch
-from .core import InputError, check, lazy, StopToken
+from .core import InputError, check, lazy, StopToken, renamed
 from .store import Store
 from .templates import PromptTemplate, prompt_for, fit_prompt
 from .registry import PromptRegistry, PromptVersion, _records, _finish_run
@@ -277,9 +277,18 @@ def _repr_markdown_(self: PromptPlaygroundState):
 class PromptPlayground:
     "Notebook widget to edit, run, stop, save and compare prompt versions on `models`, optionally with a `retriever` for `{{ context }}`."
     def __init__(self, models, template=None, store: Store = None, retriever=None, data=None):
-        self.state = PromptPlaygroundState(models, template, store, retriever, data)
+        self._attach(PromptPlaygroundState(models, template, store, retriever, data))
+
+    @classmethod
+    def from_state(cls, state: PromptPlaygroundState):
+        "A playground view over an existing `PromptPlaygroundState` (Studio's tabs share theirs)."
+        self = cls.__new__(cls); self._attach(state); return self
+
+    def _attach(self, state: PromptPlaygroundState):
+        "Show `state`: make the widgets, wire them, draw, and redraw when it changes."
+        self.state = state
         self._build(); self._wire(); self._rebuild_fields(); self._sync()
-        self.state.listeners.append(self._on_update)
+        state.listeners.append(self._on_update)
 
     def _repr_mimebundle_(self, **kw): return self.box._repr_mimebundle_(**kw)
 
@@ -405,10 +414,4 @@ def _wire(self: PromptPlayground):
     self.data_button.on_click(lambda b: self._do(lambda: s.run_data(batch_size=self.batch_size.value)))
 
 # %% ../nbs/11_playground.ipynb #b70fde04
-def __getattr__(name):
-    "Old names of this module: `PlaygroundState` is now `PromptPlaygroundState`."
-    if name == "PlaygroundState":
-        import warnings
-        warnings.warn("PlaygroundState is now PromptPlaygroundState (the state of the PromptPlayground widget)", DeprecationWarning, stacklevel=2)
-        return PromptPlaygroundState
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = renamed(__name__, PlaygroundState=("PromptPlaygroundState", "the state of the PromptPlayground widget"))   # old names of this module

@@ -397,6 +397,11 @@ class Rater:
     def __init__(self, items, schema="scale", annotator: str = None, **kw):
         self._attach(RaterState(items, schema, annotator, background=kw.pop("background", True), **kw))
 
+    @classmethod
+    def from_state(cls, state: RaterState):
+        "A rater view over an existing `RaterState` (Studio's tabs share theirs)."
+        self = cls.__new__(cls); self._attach(state); return self
+
     def _attach(self, state: RaterState):
         "Show `state`: make the widget, wire keys and commits to it, draw."
         self.state, self.widget = state, _widget_class()()

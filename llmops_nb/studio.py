@@ -146,30 +146,6 @@ def _repr_markdown_(self: StudioState) -> str:
     return (f"**Studio** · data `{esc(self.data_name)}` · selection {sel} · comparison {cmp} · "
             f"{len(self.ratings.to_frame())} ratings · adapter `{esc(self.adapter or 'none')}`")
 
-# %% ../nbs/16_studio.ipynb #a84b087d
-@patch(cls_method=True)
-def from_state(cls: PromptPlayground, state: PromptPlaygroundState):
-    "A playground view over an existing `PromptPlaygroundState`."
-    self = cls.__new__(cls); self.state = state
-    self._build(); self._wire(); self._rebuild_fields(); self._sync()
-    state.listeners.append(self._on_update)
-    return self
-
-# %% ../nbs/16_studio.ipynb #16e36bc0
-@patch(cls_method=True)
-def from_state(cls: FinetuneLauncher, state: FinetuneLauncherState, poll: float = 1.0):
-    "A fine-tune launcher view over an existing `FinetuneLauncherState`."
-    self = cls.__new__(cls); self.state, self.poll = state, poll
-    self._build(); self._wire(); self.refresh()
-    return self
-
-# %% ../nbs/16_studio.ipynb #65c8ef75
-@patch(cls_method=True)
-def from_state(cls: Rater, state: RaterState):
-    "A rater view over an existing `RaterState`."
-    self = cls.__new__(cls); self._attach(state)
-    return self
-
 # %% ../nbs/16_studio.ipynb #14338982
 def as_widget(x):
     "An ipywidget showing `x`: itself when it is one, its `.widget` or `.box`, else an `Output` that displays it."

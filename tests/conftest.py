@@ -83,6 +83,12 @@ def run_all(page, timeout: float = 600):
         .flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue + '\\n' + (o.traceback || []).join('\\n')))""")
     if errs: raise AssertionError("a cell failed:\n" + errs[0][-4000:])
 
+def screenshot(page, name: str) -> Path:
+    "Save a full-page screenshot of `page` as tests/_artifacts/NAME.png (on failure too, to see what the browser showed)."
+    out = ROOT / "tests" / "_artifacts"; out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+    return out / f"{name}.png"
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     "One headless JupyterLab (127.0.0.1, with a token, windowing off) and one Chromium for the whole session."

@@ -1,6 +1,6 @@
 "The widgets in a real JupyterLab, rendered by headless Chromium: hostile text stays inert, and widgets draw before any model loads."
 import time
-from conftest import ROOT, run_all
+from conftest import run_all, screenshot
 
 XSS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>", '<svg onload="window.__xss=3">']
 CELLS = [
@@ -19,8 +19,7 @@ def test_widgets_render_escaped_in_jupyterlab(lab):
     run_all(page)
     page.wait_for_selector(".widget-tab", state="attached", timeout=60_000)
     time.sleep(1)
-    shot = ROOT / "tests" / "_artifacts"; shot.mkdir(exist_ok=True)
-    page.screenshot(path=str(shot / "jupyterlab_widgets.png"), full_page=True)
+    screenshot(page, "jupyterlab_widgets")
     text = page.evaluate("document.body.innerText")
     xss = page.evaluate("window.__xss")
     errors = page.evaluate("Array.from(document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')).map(e => e.innerText)")

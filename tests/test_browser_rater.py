@@ -1,6 +1,6 @@
 "The Rater in a real JupyterLab, driven by headless Chromium with the keyboard: three ratings land in the store, hostile text stays inert."
 import json, time
-from conftest import ROOT, run_all
+from conftest import run_all, screenshot
 
 XSS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>", '<svg onload="window.__xss=3">',
        "![pic](javascript:window.__xss=4) [click](javascript:window.__xss=5)"]
@@ -50,12 +50,10 @@ def test_rater_keyboard_in_jupyterlab(lab):
                 return r.innerText.includes('item {min(k + 1, 3)} of 3') && r.innerText.includes('rated {k} ·')
                        && r.querySelector('[data-role=status]').dataset.state === 'saved'; }}""", timeout=60_000)
     except Exception:
-        shot = ROOT / "tests" / "_artifacts"; shot.mkdir(exist_ok=True)
-        page.screenshot(path=str(shot / "jupyterlab_rater_failed.png"), full_page=True)
+        screenshot(page, "jupyterlab_rater_failed")
         raise AssertionError("the Rater did not reach the expected state; page text: " + page.evaluate("document.body.innerText")[-3000:])
     time.sleep(1)
-    shot = ROOT / "tests" / "_artifacts"; shot.mkdir(exist_ok=True)
-    page.screenshot(path=str(shot / "jupyterlab_rater.png"), full_page=True)
+    screenshot(page, "jupyterlab_rater")
     xss = page.evaluate("window.__xss")
     cells = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.map(c => c.model.type)")
     text = page.evaluate("document.querySelector('.llmops-rater').innerText")

@@ -3,7 +3,7 @@ prompt, stop a stream, prefer A, rate three items with the keyboard, launch a sh
 Monitor; the store holds exactly that work. Screenshots of each widget go to tests/_artifacts/screenshots/; `make screenshots` copies them into nbs/screenshots/, where the documentation site takes them from."""
 import json, re, shutil, time
 from pathlib import Path
-from conftest import ROOT, run_all
+from conftest import ROOT, run_all, screenshot
 
 SHOTS = ROOT / "tests" / "_artifacts" / "screenshots"
 NAV_KEYS = set("jkusc y".replace(" ", ""))   # the Rater's navigation keys; every other key a button shows gives a value
@@ -166,8 +166,7 @@ def test_tour_as_a_person(lab):
         acts["monitor"] = use_monitor(page, roots["studio"], roots["monitor"], len(store_rows(db)["calls"]))
         shoot(roots["monitor"], "monitor")
     except Exception:
-        shot = ROOT / "tests" / "_artifacts"; shot.mkdir(exist_ok=True)
-        page.screenshot(path=str(shot / "tour_failed.png"), full_page=True)
+        screenshot(page, "tour_failed")
         raise
     acted_s = time.perf_counter() - t1
     cells = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.length")
