@@ -63,7 +63,7 @@ def job_config(train, out, maxlen, seed):
                           precision=os.environ.get("BENCH_PRECISION", "auto"))
 
 def ours(train, out, maxlen, seed):
-    "This package's job in this process: trl's SFTTrainer, response-only loss on the labelled positions, padding-free random batches, bf16 where the CPU has it."
+    "This package's job in this process: trl's SFTTrainer, response-only loss on the labelled positions, padding-free random batches whose attention runs row by row, bf16 where the CPU has it."
     from llmops_nb.train import train as run
     cfg = job_config(train, out, maxlen, seed)
     run(cfg)

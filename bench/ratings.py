@@ -12,7 +12,7 @@ Absolute times on shared machines are noisy; ratios are what to watch.
 """
 import os, sys
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-import time, tempfile, statistics, subprocess, uuid, json, warnings
+import time, tempfile, subprocess, uuid, json, warnings
 os.environ.setdefault("LLMOPS_PROGRESS", "0")
 warnings.filterwarnings("ignore")
 import numpy as np
@@ -25,9 +25,9 @@ def cpu_name():
 
 def bare_insert(st, rows):
     "The baseline: `rows` inserted by plain SQLAlchemy in one write transaction of `st`, none of the ratings' write rules."
-    from llmops_nb.store import _clean_row
     t = st.table("ratings")
-    with st.write() as conn: conn.execute(t.insert(), [_clean_row(t, r) for r in rows])
+    enc = lambda r: {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in r.items()}   # JSON columns as text, as the store writes them
+    with st.write() as conn: conn.execute(t.insert(), [enc(r) for r in rows])
 
 def key_latency(d, n=400):
     import pandas as pd

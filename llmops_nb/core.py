@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os, sys, re, time, hashlib, threading, importlib
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # %% auto #0
 __all__ = ['Config', 'get_config', 'redact_url', 'LlmopsError', 'InputError', 'SetupError', 'Cancelled', 'check', 'arg_number',

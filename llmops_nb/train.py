@@ -12,10 +12,10 @@ from typing import Optional
 from .core import InputError, check, lazy, cpu_has_bf16
 
 # %% auto #0
-__all__ = ['FORMATS', 'METHODS', 'PACK_TOKENS', 'read_rows', 'usable_rows', 'encode_row', 'encode_pair', 'encoded_rows',
-           'encode_rows', 'train_dtype', 'split_rows', 'MetricsLog', 'job_rows', 'trl_example', 'load_base',
-           'lora_config', 'trainer_args', 'labelled_loss', 'pack_batches', 'sft_trainer', 'make_trainer', 'JobCallback',
-           'job_callback', 'train', 'load_config', 'main']
+__all__ = ['FORMATS', 'METHODS', 'ROW_ATTENTION', 'PACK_TOKENS', 'read_rows', 'usable_rows', 'encode_row', 'encode_pair',
+           'encoded_rows', 'encode_rows', 'train_dtype', 'split_rows', 'MetricsLog', 'job_rows', 'trl_example',
+           'load_base', 'lora_config', 'trainer_args', 'labelled_loss', 'row_attention', 'use_row_attention',
+           'pack_batches', 'sft_trainer', 'make_trainer', 'JobCallback', 'job_callback', 'train', 'load_config', 'main']
 
 # %% ../nbs/08_train.ipynb #542f38d2
 FORMATS = {"instruction": ("prompt", "response"), "chat": ("messages",), "completion": ("text",),
@@ -253,16 +253,62 @@ def labelled_loss(model,                   # the causal LM being trained (PEFT a
     n = mask.sum().clamp(min=1) if num_items_in_batch is None else num_items_in_batch
     return torch.nn.functional.cross_entropy(logits, labels[mask], reduction="sum") / n, logits, labels[mask]
 
+# %% ../nbs/08_train.ipynb #b6a2b48b
+def _row_bounds(query, key, position_ids, kw: dict):
+    "[(start, end)] of the rows of a padding-free batch (one row, `position_ids` restarting at 0), or None where `row_attention` leaves the batch to SDPA."
+    if position_ids is None or query.shape[0] != 1 or query.shape[2] != key.shape[2] or kw.get("softcap") is not None: return None
+    st = (position_ids[0] == 0).nonzero().flatten().tolist()
+    if len(st) < 2 or st[0] != 0: return None
+    b = list(zip(st, st[1:] + [query.shape[2]]))
+    w = kw.get("sliding_window")
+    return None if w and max(e - s for s, e in b) > w else b
+
+# %% ../nbs/08_train.ipynb #1dfadca8
+def row_attention(module,                 # the attention layer
+                  query, key, value,      # (1, heads, tokens, head size); key and value may have fewer (grouped) heads
+                  attention_mask,         # SDPA's mask, for the batches that go to SDPA
+                  dropout: float = 0.0,   # attention dropout (with dropout in training the batch goes to SDPA)
+                  scaling: float = None,  # the score scale (default head size ** -0.5)
+                  position_ids=None,      # (1, tokens), restarting at 0 at each row of a padding-free batch
+                  **kw) -> tuple:
+    "(output, None): attention over a padding-free batch row by row, each a causal block in fp32; other batches go to transformers' SDPA."
+    torch = lazy("torch")
+    b = None if module.training and dropout else _row_bounds(query, key, position_ids, kw)
+    if b is None:
+        from transformers.integrations.sdpa_attention import sdpa_attention_forward
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, position_ids=position_ids, **kw)
+    kv, sc, out = key.shape[1], scaling or query.shape[-1] ** -0.5, []
+    with torch.autocast(query.device.type, enabled=False):
+        for s, e in b:
+            q = query[:, :, s:e].unflatten(1, (kv, -1)).float() * sc          # (1, kv heads, group, n, d): no copies of the grouped keys
+            w = q @ key[:, :, None, s:e].float().transpose(-1, -2)
+            w = w.masked_fill(torch.ones(e - s, e - s, dtype=torch.bool, device=q.device).triu(1), float("-inf"))
+            out.append((w.softmax(-1) @ value[:, :, None, s:e].float()).flatten(1, 2))
+    return torch.cat(out, 2).to(query.dtype).transpose(1, 2).contiguous(), None
+
+# %% ../nbs/08_train.ipynb #efaabad7
+ROW_ATTENTION = "llmops_rows"   # `row_attention`'s name among transformers' attention functions
+
+def use_row_attention(model) -> bool:
+    "Switch `model` from SDPA to `row_attention` (its masks stay SDPA's); False, unchanged, for any other attention (flash, eager, flex)."
+    tf, mu = lazy("transformers"), lazy("transformers.masking_utils")
+    impl = str(getattr(model.config, "_attn_implementation", "") or "")
+    if impl not in ("sdpa", ROW_ATTENTION): return False
+    tf.AttentionInterface.register(ROW_ATTENTION, row_attention)
+    mu.AttentionMaskInterface.register(ROW_ATTENTION, mu.sdpa_mask)
+    model.set_attn_implementation(ROW_ATTENTION)
+    return True
+
 # %% ../nbs/08_train.ipynb #d8a06a76
-PACK_TOKENS = 1024   # most tokens in a joined (padding-free) batch without flash attention
+PACK_TOKENS = 1024   # most tokens in a joined (padding-free) batch with attention over the whole joined row
 
 def pack_batches(lengths: list,   # the training rows' lengths in tokens
                  batch_size: int, # rows per batch
                  model            # the model to train
                 ) -> bool:
-    "Whether joining each batch's rows into one padding-free row pays: always with flash attention, else while a batch averages at most `PACK_TOKENS` tokens."
+    "Whether joining each batch's rows into one padding-free row pays: always with flash attention or SDPA (`row_attention`), else while a batch averages at most `PACK_TOKENS` tokens."
     impl = str(getattr(model.config, "_attn_implementation", "") or "")
-    return "flash" in impl or batch_size * sum(lengths) / max(len(lengths), 1) <= PACK_TOKENS
+    return "flash" in impl or impl in ("sdpa", ROW_ATTENTION) or batch_size * sum(lengths) / max(len(lengths), 1) <= PACK_TOKENS
 
 # %% ../nbs/08_train.ipynb #f787e283
 def _real_tokens(inputs: dict):
@@ -301,6 +347,7 @@ def make_trainer(cfg: "FinetuneConfig",  # the job's config
     tr, ev = job_rows(tok, cfg)
     ds = lambda rs: datasets.Dataset.from_list([trl_example(tok, r, e, cfg.format) for r, e in rs]) if rs else None
     pf = cfg.packing and cfg.method == "sft" and pack_batches([len(e[0]) for _, e in tr], cfg.batch_size, model)
+    if pf: use_row_attention(model)                # a joined row's attention row by row, not over the whole joined row
     tf.set_seed(cfg.seed)                          # the adapter's initial weights follow the job's seed
     cbs = list(callbacks) + ([tf.EarlyStoppingCallback(cfg.early_stopping_patience)] if cfg.early_stopping_patience and ev else [])
     T = trl.DPOTrainer if cfg.method == "dpo" else sft_trainer
