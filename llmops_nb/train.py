@@ -290,10 +290,10 @@ def row_attention(module,                 # the attention layer
 ROW_ATTENTION = "llmops_rows"   # `row_attention`'s name among transformers' attention functions
 
 def use_row_attention(model) -> bool:
-    "Switch `model` from SDPA to `row_attention` (its masks stay SDPA's); False, unchanged, for any other attention (flash, eager, flex)."
-    tf, mu = lazy("transformers"), lazy("transformers.masking_utils")
+    "Switch `model` from SDPA to `row_attention` (its masks stay SDPA's) for training on a CPU; False, unchanged, on a GPU (not measured there) or with any other attention."
+    torch, tf, mu = lazy("torch"), lazy("transformers"), lazy("transformers.masking_utils")
     impl = str(getattr(model.config, "_attn_implementation", "") or "")
-    if impl not in ("sdpa", ROW_ATTENTION): return False
+    if torch.cuda.is_available() or impl not in ("sdpa", ROW_ATTENTION): return False
     tf.AttentionInterface.register(ROW_ATTENTION, row_attention)
     mu.AttentionMaskInterface.register(ROW_ATTENTION, mu.sdpa_mask)
     model.set_attn_implementation(ROW_ATTENTION)
@@ -306,9 +306,9 @@ def pack_batches(lengths: list,   # the training rows' lengths in tokens
                  batch_size: int, # rows per batch
                  model            # the model to train
                 ) -> bool:
-    "Whether joining each batch's rows into one padding-free row pays: always with flash attention or SDPA (`row_attention`), else while a batch averages at most `PACK_TOKENS` tokens."
+    "Whether joining each batch's rows into one padding-free row pays: always with flash attention or `row_attention`, else while a batch averages at most `PACK_TOKENS` tokens."
     impl = str(getattr(model.config, "_attn_implementation", "") or "")
-    return "flash" in impl or impl in ("sdpa", ROW_ATTENTION) or batch_size * sum(lengths) / max(len(lengths), 1) <= PACK_TOKENS
+    return "flash" in impl or impl == ROW_ATTENTION or batch_size * sum(lengths) / max(len(lengths), 1) <= PACK_TOKENS
 
 # %% ../nbs/08_train.ipynb #f787e283
 def _real_tokens(inputs: dict):
@@ -346,8 +346,8 @@ def make_trainer(cfg: "FinetuneConfig",  # the job's config
     model, tok = load_base(cfg, dt)
     tr, ev = job_rows(tok, cfg)
     ds = lambda rs: datasets.Dataset.from_list([trl_example(tok, r, e, cfg.format) for r, e in rs]) if rs else None
+    if cfg.packing and cfg.method == "sft": use_row_attention(model)   # on a CPU, a joined row's attention row by row
     pf = cfg.packing and cfg.method == "sft" and pack_batches([len(e[0]) for _, e in tr], cfg.batch_size, model)
-    if pf: use_row_attention(model)                # a joined row's attention row by row, not over the whole joined row
     tf.set_seed(cfg.seed)                          # the adapter's initial weights follow the job's seed
     cbs = list(callbacks) + ([tf.EarlyStoppingCallback(cfg.early_stopping_patience)] if cfg.early_stopping_patience and ev else [])
     T = trl.DPOTrainer if cfg.method == "dpo" else sft_trainer
