@@ -217,11 +217,12 @@ def trainer_args(cfg: "FinetuneConfig",  # the job's config
               gradient_accumulation_steps=cfg.grad_accum, learning_rate=cfg.learning_rate, num_train_epochs=cfg.epochs, max_steps=cfg.max_steps or -1,
               lr_scheduler_type="linear", warmup_steps=cfg.warmup_steps if cfg.warmup_steps >= 0 else 0.05, weight_decay=0.0,
               seed=cfg.seed, data_seed=cfg.seed, bf16=dt == "bf16", use_cpu=cpu, ddp_find_unused_parameters=False,
-              gradient_checkpointing=cfg.gradient_checkpointing, gradient_checkpointing_kwargs={"use_reentrant": False},
               logging_steps=1, save_strategy="steps", save_steps=cfg.save_steps, save_total_limit=2,
               eval_strategy="steps" if has_eval else "no", eval_steps=every if has_eval else None,
               metric_for_best_model="eval_loss" if cfg.early_stopping_patience and has_eval else None,
               include_num_input_tokens_seen="non_padding", report_to=[], disable_tqdm=True)
+    ck = "activation_checkpointing" if hasattr(lazy("transformers").TrainingArguments, "activation_checkpointing") else "gradient_checkpointing"   # the old name warns from transformers 5.25
+    kw.update({ck: cfg.gradient_checkpointing, ck + "_kwargs": {"use_reentrant": False}})
     if cfg.method == "dpo": return trl.DPOConfig(**kw, max_length=cfg.max_length, beta=cfg.dpo_beta, precompute_ref_log_probs=True)
     # SFT rows come tokenized and cut to max_length by `encode_row`; trl's own cut is off (it refuses one when padding-free)
     return trl.SFTConfig(**kw, max_length=None, padding_free=padding_free, train_sampling_strategy="random")
