@@ -266,7 +266,9 @@ def _row_bounds(query, key, position_ids, kw: dict):
 
 # %% ../nbs/08_train.ipynb #1dfadca8
 def row_attention(module,                 # the attention layer
-                  query, key, value,      # (1, heads, tokens, head size); key and value may have fewer (grouped) heads
+                  query,                  # (1, heads, tokens, head size)
+                  key,                    # (1, key/value heads, tokens, head size): as many heads, or fewer (grouped)
+                  value,                  # as `key`
                   attention_mask,         # SDPA's mask, for the batches that go to SDPA
                   dropout: float = 0.0,   # attention dropout (with dropout in training the batch goes to SDPA)
                   scaling: float = None,  # the score scale (default head size ** -0.5)
