@@ -281,22 +281,26 @@ def row_attention(module,                 # the attention layer
         from transformers.integrations.sdpa_attention import sdpa_attention_forward
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, position_ids=position_ids, **kw)
     kv, sc, out = key.shape[1], scaling or query.shape[-1] ** -0.5, []
+    m = max(e - s for s, e in b)
+    later = torch.ones(m, m, dtype=torch.bool, device=query.device).triu(1)   # each row's causal mask is its top-left corner
     with torch.autocast(query.device.type, enabled=False):
         for s, e in b:
             q = query[:, :, s:e].unflatten(1, (kv, -1)).float() * sc          # (1, kv heads, group, n, d): no copies of the grouped keys
-            w = q @ key[:, :, None, s:e].float().transpose(-1, -2)
-            w = w.masked_fill(torch.ones(e - s, e - s, dtype=torch.bool, device=q.device).triu(1), float("-inf"))
+            w = (q @ key[:, :, None, s:e].float().transpose(-1, -2)).masked_fill_(later[:e - s, :e - s], float("-inf"))
             out.append((w.softmax(-1) @ value[:, :, None, s:e].float()).flatten(1, 2))
     return torch.cat(out, 2).to(query.dtype).transpose(1, 2).contiguous(), None
 
 # %% ../nbs/08_train.ipynb #efaabad7
 ROW_ATTENTION = "llmops_rows"   # `row_attention`'s name among transformers' attention functions
 
+def _attn_impl(model) -> str:
+    "The name of `model`'s attention implementation ('' when unset)."
+    return str(getattr(model.config, "_attn_implementation", "") or "")
+
 def use_row_attention(model) -> bool:
     "Switch `model` from SDPA to `row_attention` (its masks stay SDPA's) for training on a CPU; False, unchanged, on a GPU (not measured there) or with any other attention."
     torch, tf, mu = lazy("torch"), lazy("transformers"), lazy("transformers.masking_utils")
-    impl = str(getattr(model.config, "_attn_implementation", "") or "")
-    if torch.cuda.is_available() or impl not in ("sdpa", ROW_ATTENTION): return False
+    if torch.cuda.is_available() or _attn_impl(model) not in ("sdpa", ROW_ATTENTION): return False
     tf.AttentionInterface.register(ROW_ATTENTION, row_attention)
     mu.AttentionMaskInterface.register(ROW_ATTENTION, mu.sdpa_mask)
     model.set_attn_implementation(ROW_ATTENTION)
@@ -310,7 +314,7 @@ def pack_batches(lengths: list,   # the training rows' lengths in tokens
                  model            # the model to train
                 ) -> bool:
     "Whether joining each batch's rows into one padding-free row pays: always with flash attention or `row_attention`, else while a batch averages at most `PACK_TOKENS` tokens."
-    impl = str(getattr(model.config, "_attn_implementation", "") or "")
+    impl = _attn_impl(model)
     return "flash" in impl or impl == ROW_ATTENTION or batch_size * sum(lengths) / max(len(lengths), 1) <= PACK_TOKENS
 
 # %% ../nbs/08_train.ipynb #f787e283
@@ -349,8 +353,9 @@ def make_trainer(cfg: "FinetuneConfig",  # the job's config
     model, tok = load_base(cfg, dt)
     tr, ev = job_rows(tok, cfg)
     ds = lambda rs: datasets.Dataset.from_list([trl_example(tok, r, e, cfg.format) for r, e in rs]) if rs else None
-    if cfg.packing and cfg.method == "sft": use_row_attention(model)   # on a CPU, a joined row's attention row by row
-    pf = cfg.packing and cfg.method == "sft" and pack_batches([len(e[0]) for _, e in tr], cfg.batch_size, model)
+    join = cfg.packing and cfg.method == "sft"
+    if join: use_row_attention(model)              # on a CPU, a joined row's attention row by row
+    pf = join and pack_batches([len(e[0]) for _, e in tr], cfg.batch_size, model)
     tf.set_seed(cfg.seed)                          # the adapter's initial weights follow the job's seed
     cbs = list(callbacks) + ([tf.EarlyStoppingCallback(cfg.early_stopping_patience)] if cfg.early_stopping_patience and ev else [])
     T = trl.DPOTrainer if cfg.method == "dpo" else sft_trainer
